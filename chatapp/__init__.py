@@ -1,0 +1,75 @@
+"""The chat server: one Flask app serving pages, a REST API and Socket.IO."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from chatapp import database, origins
+from chatapp.config import load_config
+from chatapp.extensions import db, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings read from the environment (tests)."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_sockets(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    origins.init_app(app)
+    queue = app.config["REDIS_URL"]
+    socketio.init_app(
+        app,
+        async_mode="gevent",
+        message_queue=queue,
+        cors_allowed_origins=app.extensions["chatapp.origin_check"],
+        # Events of one socket are handled in order: a sender's messages keep their order.
+        async_handlers=False,
+        # Accept the connection before the connect handler runs, so what it emits arrives.
+        always_connect=True,
+        # Allows a 1 MB payload to be read and refused as too_large instead of cutting the socket.
+        max_http_buffer_size=2 * 1024 * 1024,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from chatapp.api import api
+    from chatapp.pages import pages
+
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+
+
+def register_sockets(app: Flask) -> None:
+    from chatapp.sockets import register_sockets as register
+
+    register()
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from chatapp.error_handlers import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from chatapp.cli import register_commands as register
+
+    register(app)

@@ -1,0 +1,69 @@
+"""Sending messages: the one write path for community rooms, event chats and private messages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import insert
+
+from chatapp import broadcast
+from chatapp.errors import NotFound
+from chatapp.extensions import db
+from chatapp.identity import Actor
+from chatapp.models import Message, User
+from chatapp.serializers import room_message_payload
+from chatapp.timeutil import isoformat_z, utcnow
+from chatapp.validation import clean_text
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRef:
+    """What the write path needs to know of a room, so the hot path needs no query for it."""
+
+    id: int
+    kind: str
+
+
+def check_message_text(text: object) -> str:
+    return clean_text(text, "message", max_length=current_app.config["MAX_MESSAGE_LENGTH"])
+
+
+def store_message(*, sender_id: int, content: str, room_id: int | None = None,
+                  recipient_id: int | None = None):
+    """Insert and commit one message; return its id and timestamp. One INSERT, one COMMIT."""
+    created_at = utcnow()
+    result = db.session.execute(insert(Message).values(
+        room_id=room_id, recipient_id=recipient_id, sender_id=sender_id, content=content,
+        created_at=created_at))
+    db.session.commit()
+    return result.inserted_primary_key[0], created_at
+
+
+def do_send_message(actor: Actor, room: RoomRef, text: object) -> dict:
+    """Store a message in a room (community room or event chat), then broadcast it to the room
+    in that room's protocol. Returns the stored message in the community shape."""
+    content = check_message_text(text)
+    message_id, created_at = store_message(sender_id=actor.user_id, content=content,
+                                           room_id=room.id)
+    payload = room_message_payload(message_id, actor, content, created_at)
+    broadcast.room_message_new(room.id, payload)
+    return payload
+
+
+def do_send_private_message(actor: Actor, recipient_id: int, text: object) -> dict:
+    """Store a private message, then ``message:private`` to every socket of the recipient and
+    ``message:private:sent`` to every socket of the sender. An offline recipient reads it later
+    from the conversation history."""
+    content = check_message_text(text)
+    recipient = db.session.get(User, recipient_id)
+    if recipient is None:
+        raise NotFound(f"user {recipient_id} does not exist")
+    message_id, created_at = store_message(sender_id=actor.user_id, content=content,
+                                           recipient_id=recipient.id)
+    timestamp = isoformat_z(created_at)
+    broadcast.private_message(recipient.id, {
+        "id": message_id, "from": actor.user_id, "to": recipient.id, "sender": actor.username,
+        "avatar": actor.avatar, "content": content, "timestamp": timestamp})
+    sent = {"id": message_id, "to": recipient.id, "content": content, "timestamp": timestamp}
+    broadcast.private_message_sent(actor.user_id, sent)
+    return sent

@@ -1,0 +1,76 @@
+"""Socket presence in rooms and the announcements that follow a departure.
+
+Shared by leaving a room, disconnecting and reaping the sockets of a dead process, so a socket
+that vanishes is announced exactly as one that left politely.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, or_, select, update
+
+from chatapp import broadcast, queries
+from chatapp.extensions import db
+from chatapp.models import Connection, Room, RoomPresence, ServerProcess
+from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.timeutil import isoformat_z, utcnow
+
+def rooms_of_socket(sid: str) -> list[Room]:
+    stmt = select(Room).join(RoomPresence, RoomPresence.room_id == Room.id).where(
+        RoomPresence.sid == sid)
+    return list(db.session.scalars(stmt))
+
+
+def announce_departure(room: Room, user_id: int, username: str) -> None:
+    """Tell a room that a socket of ``user_id`` left it (committed already)."""
+    if not queries.user_has_presence_in_room(user_id, room.id):
+        broadcast.room_user_left(room.id, user_id, isoformat_z(utcnow()))
+    broadcast.rooms_update(room.id, queries.room_users_count(room.id))
+
+
+def do_remove_socket(sid: str) -> None:
+    """Forget a socket entirely: its rooms, then the socket itself, announcing each departure
+    and ``user:offline`` if it was the user's last socket anywhere. Works for sockets of any
+    process, so a dead process's sockets are cleared the same way."""
+    connection = db.session.get(Connection, sid)
+    if connection is None:
+        return
+    user_id = connection.user_id
+    username = connection.user.username
+    rooms = rooms_of_socket(sid)
+    db.session.execute(delete(RoomPresence).where(RoomPresence.sid == sid))
+    db.session.delete(connection)
+    db.session.commit()
+    for room in rooms:
+        announce_departure(room, user_id, username)
+    if not queries.user_is_online(user_id):
+        broadcast.user_offline(user_id)
+
+
+def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
+    """Clear the sockets of processes whose heartbeat went stale (or that are known dead),
+    announcing each departure as a disconnect would. Each dead process is claimed first so
+    that when several survivors reap at once, only one announces. Returns sockets cleared."""
+    cutoff = queries.alive_cutoff()
+    candidates = db.session.scalars(select(ServerProcess.id).where(
+        ServerProcess.reaped_by.is_(None),
+        ServerProcess.id != reaper_id,
+        or_(ServerProcess.heartbeat_at < cutoff, ServerProcess.id.in_(list(also_dead))),
+    )).all()
+    cleared = 0
+    for process_id in candidates:
+        claimed = db.session.execute(
+            update(ServerProcess).where(ServerProcess.id == process_id,
+                                        ServerProcess.reaped_by.is_(None))
+            .values(reaped_by=reaper_id, heartbeat_at=cutoff - timedelta(days=1)))
+        db.session.commit()
+        if claimed.rowcount != 1:
+            continue
+        sids = db.session.scalars(
+            select(Connection.sid).where(Connection.process_id == process_id)).all()
+        for sid in sids:
+            do_remove_socket(sid)
+            cleared += 1
+        db.session.execute(delete(ServerProcess).where(ServerProcess.id == process_id))
+        db.session.commit()
+    return cleared

@@ -1,0 +1,84 @@
+"""Joining, leaving and creating community rooms."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from chatapp import broadcast, queries
+from chatapp.actions.presence import announce_departure
+from chatapp.errors import Conflict, NotFound, NotMember
+from chatapp.extensions import db
+from chatapp.identity import Actor
+from chatapp.models import Room, RoomPresence
+from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.serializers import message_payload, room_summary, user_payload
+from chatapp.timeutil import isoformat_z, utcnow
+from chatapp.validation import clean_text, optional_text
+
+ROOM_NAME_MAX = 80
+ROOM_DESCRIPTION_MAX = 500
+ROOM_CATEGORY_MAX = 40
+
+
+def check_community_room(room_id: int) -> Room:
+    room = queries.get_community_room(room_id)
+    if room is None:
+        raise NotFound(f"room {room_id} does not exist")
+    return room
+
+
+def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]]:
+    """Put socket ``sid`` in a room. Emits ``room:history`` to it, ``room:user:joined`` to the
+    room (only to this socket if the user was already there in another tab) and
+    ``rooms:update`` to everyone. Joining twice just sends the history again."""
+    room = check_community_room(room_id)
+    already_in = db.session.get(RoomPresence, (sid, room.id)) is not None
+    user_was_there = queries.user_has_presence_in_room(actor.user_id, room.id)
+    if not already_in:
+        db.session.add(RoomPresence(sid=sid, room_id=room.id))
+        db.session.commit()
+    broadcast.subscribe(sid, broadcast.room_channel(room.id))
+    history = [message_payload(m) for m in
+               queries.room_history(room.id, current_app.config["HISTORY_LIMIT"])]
+    broadcast.room_history(sid, room.id, history)
+    if not already_in:
+        broadcast.room_user_joined(room.id, user_payload(actor), isoformat_z(utcnow()),
+                                   only_sid=sid if user_was_there else None)
+        broadcast.rooms_update(room.id, queries.room_users_count(room.id))
+    return room, history
+
+
+def do_leave_room(sid: str, actor: Actor, room_id: int) -> Room:
+    """Take socket ``sid`` out of a room; ``room:user:left`` goes to the room when it was the
+    user's last socket there, ``rooms:update`` to everyone."""
+    room = check_community_room(room_id)
+    presence = db.session.get(RoomPresence, (sid, room.id))
+    if presence is None:
+        raise NotMember(f"you are not in room {room_id}")
+    db.session.delete(presence)
+    db.session.commit()
+    broadcast.unsubscribe(sid, broadcast.room_channel(room.id))
+    announce_departure(room, actor.user_id, actor.username)
+    return room
+
+
+def do_create_room(sid: str, actor: Actor, data: dict) -> Room:
+    """Create a community room with its creator in it: ``rooms:new`` to everyone,
+    ``room:joined`` to the creating socket."""
+    name = clean_text(data.get("name"), "name", max_length=ROOM_NAME_MAX, single_line=True)
+    description = optional_text(data, "description", max_length=ROOM_DESCRIPTION_MAX)
+    category = optional_text(data, "category", max_length=ROOM_CATEGORY_MAX, default="general")
+    taken = db.session.scalar(select(func.count()).select_from(Room).where(
+        Room.kind == ROOM_KIND_COMMUNITY, func.lower(Room.name) == name.lower()))
+    if taken:
+        raise Conflict(f"a room named {name!r} already exists", fields={"name": "already taken"})
+    room = Room(kind=ROOM_KIND_COMMUNITY, name=name, description=description, category=category,
+                created_by_id=actor.user_id)
+    db.session.add(room)
+    db.session.flush()
+    db.session.add(RoomPresence(sid=sid, room_id=room.id))
+    db.session.commit()
+    broadcast.subscribe(sid, broadcast.room_channel(room.id))
+    broadcast.rooms_new(room_summary(room, 1))
+    broadcast.room_joined(sid, room.id)
+    return room

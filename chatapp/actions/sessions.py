@@ -1,0 +1,106 @@
+"""Logging a socket in as a user, and the user's status."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chatapp import broadcast, queries
+from chatapp.actions.presence import do_remove_socket
+from chatapp.errors import AuthFailed
+from chatapp.extensions import db
+from chatapp.identity import Actor, issue_token, user_from_token
+from chatapp.models import Connection, User
+from chatapp.process_registry import current_process_id
+from chatapp.serializers import room_summary, user_payload
+from chatapp.validation import clean_text
+
+USERNAME_MAX = 32
+AVATAR_MAX = 500
+STATUS_MAX = 100
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    actor: Actor
+    token: str
+    rooms: list[dict]
+
+
+def check_guest_name(username: object) -> str:
+    return clean_text(username, "username", max_length=USERNAME_MAX, single_line=True)
+
+
+def check_avatar(avatar: object) -> str | None:
+    if avatar is None or avatar == "":
+        return None
+    return clean_text(avatar, "avatar", max_length=AVATAR_MAX, required=False, single_line=True) or None
+
+
+def free_guest_name(wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``... if someone online already goes by it."""
+    candidate, n = wanted, 1
+    while queries.online_user_named(candidate, other_than=None):
+        n += 1
+        suffix = f"-{n}"
+        candidate = wanted[: USERNAME_MAX - len(suffix)] + suffix
+    return candidate
+
+
+def resolve_login_user(*, token: object, username: object, avatar: object,
+                       current: Actor | None) -> User:
+    """The user a ``user:login`` acts as (not yet committed if new).
+
+    A token names an existing identity; without one, a socket already identified (by its
+    handshake or an earlier login) keeps its identity, and any other socket becomes a new
+    guest under a name nobody online is using. A bare name never resumes an identity: that
+    would let anyone read another guest's private messages.
+    """
+    if token:
+        return user_from_token(token)
+    if current is not None:
+        return db.session.get(User, current.user_id)
+    name = check_guest_name(username)
+    guest = User(username=free_guest_name(name), avatar=check_avatar(avatar), is_guest=True,
+                 token_version=1)
+    db.session.add(guest)
+    return guest
+
+
+def do_login(sid: str, *, token: object = None, username: object = None, avatar: object = None,
+             current: Actor | None = None) -> LoginResult:
+    """Make socket ``sid`` act as a user; emit ``rooms:list`` and ``user:session`` to it and
+    ``user:online`` to everyone else if this is the user's first socket."""
+    try:
+        user = resolve_login_user(token=token, username=username, avatar=avatar, current=current)
+    except AuthFailed:
+        db.session.rollback()
+        raise
+    existing = db.session.get(Connection, sid)
+    if existing is not None and existing.user_id != user.id:
+        # A token switches the socket to another identity: the old one leaves its rooms first.
+        do_remove_socket(sid)
+        existing = None
+    db.session.flush()
+    was_online = queries.user_is_online(user.id)
+    if existing is None:
+        db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
+    db.session.commit()
+
+    actor = Actor.of(user)
+    token_out = issue_token(user)
+    rooms = [room_summary(room, n) for room, n in queries.community_rooms_with_counts()]
+    broadcast.subscribe(sid, broadcast.user_channel(user.id))
+    broadcast.rooms_list(sid, rooms)
+    broadcast.session_info(sid, user_payload(actor), token_out)
+    if not was_online:
+        broadcast.user_online(user_payload(actor), skip_sid=sid)
+    return LoginResult(actor, token_out, rooms)
+
+
+def do_set_status(sid: str, actor: Actor, status: object) -> str:
+    """Store the user's status text and tell everyone else (``user:status:update``)."""
+    text = clean_text(status, "status", max_length=STATUS_MAX, single_line=True)
+    user = db.session.get(User, actor.user_id)
+    user.status = text
+    db.session.commit()
+    broadcast.status_update(actor.user_id, text, skip_sid=sid)
+    return text

@@ -1,0 +1,24 @@
+"""``/api/conversations/<userId>/messages``: the caller's private conversation with one user."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from chatapp import queries
+from chatapp.api.params import current_user, page_args, page_body
+from chatapp.errors import NotFound
+from chatapp.extensions import db
+from chatapp.models import User
+from chatapp.serializers import private_message_payload
+
+
+def conversation_messages(user_id: int):
+    me = current_user()
+    if db.session.get(User, user_id) is None:
+        raise NotFound(f"user {user_id} does not exist")
+    before, limit = page_args()
+    messages = queries.conversation_page(me.id, user_id, before=before, limit=limit)
+    return page_body([private_message_payload(m) for m in messages], limit)
+
+
+def register(bp: Blueprint) -> None:
+    bp.get("/conversations/<int:user_id>/messages")(conversation_messages)

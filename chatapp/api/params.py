@@ -1,0 +1,44 @@
+"""Query-string and caller helpers shared by the API views."""
+from __future__ import annotations
+
+from flask import current_app, request, session
+
+from chatapp.errors import Invalid, NotLoggedIn
+from chatapp.extensions import db
+from chatapp.identity import bearer_token, user_from_token
+from chatapp.models import User
+
+
+def int_arg(name: str, *, default: int | None = None, minimum: int = 1) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise Invalid(f"{name} must be an integer >= {minimum}", fields={name: "must be a positive integer"})
+    return int(raw)
+
+
+def page_args() -> tuple[int | None, int]:
+    """``before`` (a message id cursor) and ``limit`` (capped at PAGE_LIMIT_MAX)."""
+    cap = current_app.config["PAGE_LIMIT_MAX"]
+    before = int_arg("before")
+    limit = min(int_arg("limit", default=50), cap)
+    return before, limit
+
+
+def page_body(items: list[dict], limit: int) -> dict:
+    """Newest first; ``nextBefore`` is the cursor for the next (older) page, or null at the end."""
+    next_before = items[-1]["id"] if len(items) == limit and items else None
+    return {"messages": items, "nextBefore": next_before}
+
+
+def current_user() -> User:
+    """The caller, from ``Authorization: Bearer <token>`` or the browser session."""
+    token = bearer_token(request.headers.get("Authorization"))
+    if token:
+        return user_from_token(token)
+    user_id = session.get("user_id")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise NotLoggedIn("send Authorization: Bearer <token> or log in")
+    return user

@@ -1,0 +1,25 @@
+"""``/api/rooms``: the community rooms and their message history."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from chatapp import queries
+from chatapp.actions.rooms import check_community_room
+from chatapp.api.params import page_args, page_body
+from chatapp.serializers import message_payload, room_summary
+
+
+def list_rooms():
+    return [room_summary(room, n) for room, n in queries.community_rooms_with_counts()]
+
+
+def room_messages(room_id: int):
+    room = check_community_room(room_id)
+    before, limit = page_args()
+    messages = queries.room_messages_page(room.id, before=before, limit=limit)
+    return page_body([message_payload(m) for m in messages], limit)
+
+
+def register(bp: Blueprint) -> None:
+    bp.get("/rooms")(list_rooms)
+    bp.get("/rooms/<int:room_id>/messages")(room_messages)

@@ -1,0 +1,122 @@
+"""The one place that emits. Each function knows an event's payload shape and its recipients.
+
+Actions call these only after their transaction has committed. Recipients are Socket.IO rooms:
+``room:<id>`` holds the sockets in a room (community room or event chat), ``user:<id>`` every
+socket of one user (all tabs), and a socket id addresses one socket. With a message queue
+configured the same calls reach sockets on every process.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from chatapp.extensions import socketio
+
+NAMESPACE = "/"
+
+
+def room_channel(room_id: int) -> str:
+    return f"room:{room_id}"
+
+
+def user_channel(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def send(event: str, data: Any, *, to: str | None = None, skip_sid: str | None = None) -> None:
+    """Emit ``event`` to ``to`` (a channel or socket id; everyone when None)."""
+    socketio.emit(event, data, to=to, skip_sid=skip_sid, namespace=NAMESPACE)
+
+
+def subscribe(sid: str, channel: str) -> None:
+    socketio.server.enter_room(sid, channel, namespace=NAMESPACE)
+
+
+def unsubscribe(sid: str, channel: str) -> None:
+    socketio.server.leave_room(sid, channel, namespace=NAMESPACE)
+
+
+# --- to one socket -----------------------------------------------------------------------
+
+def rooms_list(sid: str, summaries: list[dict]) -> None:
+    send("rooms:list", summaries, to=sid)
+
+
+def session_info(sid: str, user: dict, token: str) -> None:
+    """Our addition: tells a socket who the server decided it is and how to resume that."""
+    send("user:session", {**user, "token": token}, to=sid)
+
+
+def auth_error(sid: str, message: str) -> None:
+    send("auth:error", {"message": message}, to=sid)
+
+
+def refusal(sid: str, event: str, error: dict) -> None:
+    send("error", {"event": event, **error}, to=sid)
+
+
+def room_history(sid: str, room_id: int, messages: list[dict]) -> None:
+    send("room:history", {"roomId": room_id, "messages": messages}, to=sid)
+
+
+def room_joined(sid: str, room_id: int) -> None:
+    send("room:joined", {"roomId": room_id}, to=sid)
+
+
+# --- community rooms ---------------------------------------------------------------------
+
+def room_user_joined(room_id: int, user: dict, timestamp: str, *, only_sid: str | None = None) -> None:
+    """To the room, or only to the joining socket when the user was already there (another tab)."""
+    payload = {"roomId": room_id, "user": user, "timestamp": timestamp}
+    send("room:user:joined", payload, to=only_sid or room_channel(room_id))
+
+
+def room_user_left(room_id: int, user_id: int, timestamp: str) -> None:
+    send("room:user:left", {"roomId": room_id, "userId": user_id, "timestamp": timestamp},
+         to=room_channel(room_id))
+
+
+def rooms_update(room_id: int, users_count: int) -> None:
+    send("rooms:update", {"id": room_id, "usersCount": users_count})
+
+
+def rooms_new(summary: dict) -> None:
+    send("rooms:new", summary)
+
+
+def room_message_new(room_id: int, message: dict) -> None:
+    send("room:message:new", {"roomId": room_id, "message": message}, to=room_channel(room_id))
+
+
+def room_typing(room_id: int, user: dict, is_typing: bool, *, skip_sid: str) -> None:
+    payload = {"roomId": room_id, "userId": user["userId"], "username": user["username"],
+               "isTyping": is_typing}
+    send("user:typing", payload, to=room_channel(room_id), skip_sid=skip_sid)
+
+
+# --- private messages and users ----------------------------------------------------------
+
+def private_message(recipient_id: int, payload: dict) -> None:
+    send("message:private", payload, to=user_channel(recipient_id))
+
+
+def private_message_sent(sender_id: int, payload: dict) -> None:
+    """To every tab of the sender, so their open conversations stay in step."""
+    send("message:private:sent", payload, to=user_channel(sender_id))
+
+
+def private_typing(recipient_id: int, sender_id: int, is_typing: bool) -> None:
+    send("user:typing:private", {"from": sender_id, "isTyping": is_typing},
+         to=user_channel(recipient_id))
+
+
+def status_update(user_id: int, status: str, *, skip_sid: str | None) -> None:
+    send("user:status:update", {"userId": user_id, "status": status}, skip_sid=skip_sid)
+
+
+def user_online(user: dict, *, skip_sid: str | None) -> None:
+    """Our addition: the counterpart of ``user:offline``."""
+    send("user:online", user, skip_sid=skip_sid)
+
+
+def user_offline(user_id: int) -> None:
+    send("user:offline", {"userId": user_id})

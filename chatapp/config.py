@@ -1,0 +1,92 @@
+"""Configuration, read from the environment in one place.
+
+Every setting the app uses is an attribute of :class:`Config`; ``create_app`` copies them into
+``app.config`` and lets a test override any of them with a mapping.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; raised at start-up so the process fails fast."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_list(name: str, default: str) -> list[str]:
+    raw = env_str(name, default) or ""
+    return [item.strip().rstrip("/") for item in raw.split(",") if item.strip()]
+
+
+def normalise_database_url(url: str) -> str:
+    """Heroku-style ``postgres://`` URLs name the psycopg 3 driver explicitly."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """A key generated once into ``instance/`` so sessions and guest tokens survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path) -> dict:
+    """Return the settings as a dict; raise :class:`ConfigError` on a bad or missing one."""
+    production = env_str("APP_ENV", "development") == "production"
+    secret_key = env_str("SECRET_KEY")
+    if secret_key is None:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
+        secret_key = development_secret_key(instance_path)
+    default_db = "sqlite:///" + str(instance_path / "chat.sqlite3")
+    return {
+        "APP_ENV": "production" if production else "development",
+        "SECRET_KEY": secret_key,
+        "PORT": env_int("PORT", 4000),
+        "CLIENT_URLS": env_list("CLIENT_URL", "http://localhost:3000"),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(env_str("DATABASE_URL", default_db)),
+        "REDIS_URL": env_str("REDIS_URL"),
+        "MAX_MESSAGE_LENGTH": env_int("MAX_MESSAGE_LENGTH", 4000),
+        "HISTORY_LIMIT": 100,
+        "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),
+        # A process that has not refreshed its heartbeat for this long is taken for dead and
+        # its sockets' presence is cleared by the survivors.
+        "PRESENCE_TIMEOUT": env_int("PRESENCE_TIMEOUT", 30),
+        "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
+        "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
+        "EVENTS_AUTO_CREATE": env_bool("EVENTS_AUTO_CREATE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+    }

@@ -1,0 +1,68 @@
+"""Background work of a server process: its heartbeat and reaping the sockets of dead peers."""
+from __future__ import annotations
+
+import logging
+import os
+import socket as _socket
+
+from flask import Flask
+from sqlalchemy import select
+
+from chatapp.actions.presence import do_reap_dead_processes
+from chatapp.extensions import db, socketio
+from chatapp.models import ServerProcess
+from chatapp.process_registry import beat, current_process_id
+
+log = logging.getLogger(__name__)
+_started_in_pid: int | None = None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def dead_local_processes() -> list[str]:
+    """Processes registered from this host whose pid is gone (or is ours: a previous life).
+
+    Lets a restarted server clear its predecessor's sockets at once instead of waiting for the
+    heartbeat to go stale."""
+    me = current_process_id()
+    rows = db.session.execute(select(ServerProcess.id, ServerProcess.pid).where(
+        ServerProcess.hostname == _socket.gethostname()[:255], ServerProcess.id != me)).all()
+    return [pid_id for pid_id, pid in rows if pid == os.getpid() or not _pid_alive(pid)]
+
+
+def presence_tick() -> None:
+    """One round: refresh our heartbeat, then clear the sockets of dead processes."""
+    beat()
+    do_reap_dead_processes(current_process_id(), also_dead=dead_local_processes())
+
+
+def _presence_loop(app: Flask) -> None:
+    interval = app.config["HEARTBEAT_INTERVAL"]
+    while True:
+        with app.app_context():
+            try:
+                presence_tick()
+            except Exception:  # a database hiccup must not end the heartbeat for good
+                log.exception("presence tick failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+        socketio.sleep(interval)
+
+
+def ensure_presence_job(app: Flask) -> None:
+    """Start the heartbeat loop once per serving process. Called by the server entry point
+    (``wsgi.py``), so CLI commands and migrations never register a process."""
+    global _started_in_pid
+    if _started_in_pid == os.getpid():
+        return
+    _started_in_pid = os.getpid()
+    socketio.start_background_task(_presence_loop, app)

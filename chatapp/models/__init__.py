@@ -1,0 +1,7 @@
+"""The ORM models. Columns and relationships only: no HTTP, no emits."""
+from chatapp.models.message import Message
+from chatapp.models.presence import Connection, RoomPresence, ServerProcess
+from chatapp.models.room import Room
+from chatapp.models.user import User
+
+__all__ = ["Connection", "Message", "Room", "RoomPresence", "ServerProcess", "User"]

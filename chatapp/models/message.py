@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chatapp.extensions import db
+from chatapp.timeutil import utcnow
+
+
+class Message(db.Model):
+    """One stored message: in a room (``room_id``) or private (``recipient_id``), never both."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_room_id_id", "room_id", "id"),
+        Index("ix_messages_conversation", "sender_id", "recipient_id", "id"),
+        Index("ix_messages_inbox", "recipient_id", "sender_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    room = relationship("Room", back_populates="messages")
+    sender = relationship("User", foreign_keys=[sender_id], lazy="joined")

@@ -1,0 +1,39 @@
+"""This server process's row in ``server_processes``: its id and heartbeat.
+
+Presence rows (connections, room presence) point at the process that holds the socket, so a
+process that dies without cleaning up is recognisable by its stale heartbeat.
+"""
+from __future__ import annotations
+
+import os
+import socket as _socket
+import uuid
+
+from sqlalchemy import update
+
+from chatapp.extensions import db
+from chatapp.models import ServerProcess
+from chatapp.timeutil import utcnow
+
+_process_id: str | None = None
+
+
+def current_process_id() -> str:
+    """This process's id, registering it on first use (after a fork, a new id)."""
+    global _process_id
+    if _process_id is None or not _process_id.endswith(f"-{os.getpid()}"):
+        new_id = f"{uuid.uuid4().hex[:24]}-{os.getpid()}"
+        db.session.add(ServerProcess(id=new_id, hostname=_socket.gethostname()[:255],
+                                     pid=os.getpid(), heartbeat_at=utcnow()))
+        db.session.commit()
+        _process_id = new_id
+    return _process_id
+
+
+def beat() -> None:
+    """Refresh this process's heartbeat."""
+    db.session.execute(
+        update(ServerProcess).where(ServerProcess.id == current_process_id())
+        .values(heartbeat_at=utcnow())
+    )
+    db.session.commit()

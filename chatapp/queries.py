@@ -1,0 +1,133 @@
+"""Read-only queries shared by actions, REST views and sockets."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+
+from chatapp.extensions import db
+from chatapp.models import Connection, Message, Room, RoomPresence, ServerProcess, User
+from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.timeutil import utcnow
+
+
+def alive_cutoff() -> datetime:
+    """Processes whose heartbeat is older than this are dead; their sockets do not count."""
+    return utcnow() - timedelta(seconds=current_app.config["PRESENCE_TIMEOUT"])
+
+
+def _live_connections():
+    """Connections held by a live process (a subquery of sid, user_id)."""
+    return (
+        select(Connection.sid, Connection.user_id)
+        .join(ServerProcess, ServerProcess.id == Connection.process_id)
+        .where(ServerProcess.heartbeat_at >= alive_cutoff())
+        .subquery()
+    )
+
+
+def room_users_count(room_id: int) -> int:
+    """Distinct users with at least one live socket in the room."""
+    live = _live_connections()
+    stmt = (
+        select(func.count(func.distinct(live.c.user_id)))
+        .select_from(RoomPresence)
+        .join(live, live.c.sid == RoomPresence.sid)
+        .where(RoomPresence.room_id == room_id)
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def community_rooms_with_counts() -> list[tuple[Room, int]]:
+    """Every community room, oldest first, with its distinct-user count."""
+    live = _live_connections()
+    counts = (
+        select(RoomPresence.room_id, func.count(func.distinct(live.c.user_id)).label("n"))
+        .join(live, live.c.sid == RoomPresence.sid)
+        .group_by(RoomPresence.room_id)
+        .subquery()
+    )
+    stmt = (
+        select(Room, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.room_id == Room.id)
+        .where(Room.kind == ROOM_KIND_COMMUNITY)
+        .order_by(Room.id)
+    )
+    return [(room, count) for room, count in db.session.execute(stmt)]
+
+
+def get_community_room(room_id: int) -> Room | None:
+    room = db.session.get(Room, room_id)
+    return room if room is not None and room.kind == ROOM_KIND_COMMUNITY else None
+
+
+def room_history(room_id: int, limit: int) -> list[Message]:
+    """The latest ``limit`` messages of a room, oldest first."""
+    return list(reversed(room_messages_page(room_id, before=None, limit=limit)))
+
+
+def room_messages_page(room_id: int, *, before: int | None, limit: int) -> list[Message]:
+    """Newest first, strictly older than message id ``before`` when given."""
+    stmt = select(Message).where(Message.room_id == room_id)
+    if before is not None:
+        stmt = stmt.where(Message.id < before)
+    stmt = stmt.order_by(Message.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def conversation_page(user_id: int, other_id: int, *, before: int | None,
+                      limit: int) -> list[Message]:
+    """Private messages between two users, newest first."""
+    stmt = select(Message).where(
+        Message.room_id.is_(None),
+        or_(
+            and_(Message.sender_id == user_id, Message.recipient_id == other_id),
+            and_(Message.sender_id == other_id, Message.recipient_id == user_id),
+        ),
+    )
+    if before is not None:
+        stmt = stmt.where(Message.id < before)
+    stmt = stmt.order_by(Message.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def user_is_online(user_id: int) -> bool:
+    live = _live_connections()
+    return db.session.scalar(
+        select(func.count()).select_from(live).where(live.c.user_id == user_id)
+    ) > 0
+
+
+def online_user_named(username: str, *, other_than: int | None) -> bool:
+    """Whether someone else who is online now goes by this name (case-insensitively)."""
+    live = _live_connections()
+    stmt = (
+        select(func.count())
+        .select_from(live)
+        .join(User, User.id == live.c.user_id)
+        .where(func.lower(User.username) == username.lower())
+    )
+    if other_than is not None:
+        stmt = stmt.where(User.id != other_than)
+    return (db.session.scalar(stmt) or 0) > 0
+
+
+def online_users() -> list[User]:
+    live = _live_connections()
+    stmt = select(User).where(User.id.in_(select(live.c.user_id))).order_by(User.username)
+    return list(db.session.scalars(stmt))
+
+
+def user_has_presence_in_room(user_id: int, room_id: int, *, except_sid: str | None = None) -> bool:
+    """Whether the user still has a live socket (other than ``except_sid``) in the room."""
+    live = _live_connections()
+    stmt = (
+        select(func.count())
+        .select_from(RoomPresence)
+        .join(live, live.c.sid == RoomPresence.sid)
+        .where(RoomPresence.room_id == room_id, live.c.user_id == user_id)
+    )
+    if except_sid is not None:
+        stmt = stmt.where(RoomPresence.sid != except_sid)
+    return (db.session.scalar(stmt) or 0) > 0

@@ -1,0 +1,36 @@
+"""The default namespace: both wire protocols live on ``/`` (their event names do not collide)."""
+from __future__ import annotations
+
+from flask import request
+
+from chatapp import broadcast
+from chatapp.actions.presence import do_remove_socket
+from chatapp.actions.sessions import do_login
+from chatapp.errors import AuthFailed
+from chatapp.sockets.community import COMMUNITY_EVENTS, CommunityHandlers
+from chatapp.sockets.dispatch import ProtocolNamespace
+from chatapp.sockets.state import forget, state_of
+
+
+class ChatNamespace(CommunityHandlers, ProtocolNamespace):
+    EVENTS = {**COMMUNITY_EVENTS}
+
+    def on_connect(self, auth=None):
+        """A handshake carrying ``auth: {token}`` is identified at once; a bad token gets
+        ``auth:error`` and the socket stays anonymous (it may still log in as a guest)."""
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not token:
+            return None
+        try:
+            result = do_login(request.sid, token=token)
+        except AuthFailed as error:
+            broadcast.auth_error(request.sid, error.message)
+            return None
+        state_of(request.sid).actor = result.actor
+        return None
+
+    def on_disconnect(self, *_):
+        try:
+            do_remove_socket(request.sid)
+        finally:
+            forget(request.sid)

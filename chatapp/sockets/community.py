@@ -1,0 +1,111 @@
+"""Handlers for the community-chat protocol (PROTOCOL.md section A)."""
+from __future__ import annotations
+
+from flask import request
+
+from chatapp import broadcast
+from chatapp.actions.messages import do_send_message, do_send_private_message
+from chatapp.actions.rooms import do_create_room, do_join_room, do_leave_room
+from chatapp.actions.sessions import do_login, do_set_status
+from chatapp.actions.typing import do_private_typing, do_room_typing
+from chatapp.actions.messages import RoomRef
+from chatapp.errors import AuthFailed, NotLoggedIn, NotMember
+from chatapp.identity import Actor
+from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.serializers import user_payload
+from chatapp.sockets.dispatch import ok
+from chatapp.sockets.state import SocketState, state_of
+from chatapp.validation import require_bool, require_int, require_object
+
+COMMUNITY_EVENTS = {
+    "user:login": "on_user_login",
+    "message:private": "on_message_private",
+    "room:join": "on_room_join",
+    "room:leave": "on_room_leave",
+    "room:message": "on_room_message",
+    "room:create": "on_room_create",
+    "user:typing": "on_user_typing",
+    "user:typing:private": "on_user_typing_private",
+    "user:status": "on_user_status",
+}
+
+
+def logged_in() -> tuple[SocketState, Actor]:
+    state = state_of(request.sid)
+    if state.actor is None:
+        raise NotLoggedIn("log in first (user:login)")
+    return state, state.actor
+
+
+def joined_room(state: SocketState, room_id: int) -> RoomRef:
+    room = state.rooms.get(room_id)
+    if room is None:
+        raise NotMember(f"join room {room_id} first")
+    return room
+
+
+class CommunityHandlers:
+    def on_user_login(self, data=None, *_):
+        data = require_object(data)
+        state = state_of(request.sid)
+        try:
+            result = do_login(request.sid, token=data.get("token"), username=data.get("username"),
+                              avatar=data.get("avatar"), current=state.actor)
+        except AuthFailed as error:
+            broadcast.auth_error(request.sid, error.message)
+            raise
+        if state.actor is not None and state.actor.user_id != result.actor.user_id:
+            state.rooms.clear()
+        state.actor = result.actor
+        return ok(user=user_payload(result.actor), token=result.token, rooms=result.rooms)
+
+    def on_message_private(self, data=None, *_):
+        _, actor = logged_in()
+        data = require_object(data)
+        recipient_id = require_int(data, "to")
+        return ok(message=do_send_private_message(actor, recipient_id, data.get("message")))
+
+    def on_room_join(self, data=None, *_):
+        state, actor = logged_in()
+        room_id = require_int(require_object(data), "roomId")
+        room, history = do_join_room(request.sid, actor, room_id)
+        state.rooms[room.id] = RoomRef(room.id, ROOM_KIND_COMMUNITY)
+        return ok(roomId=room.id, messages=history)
+
+    def on_room_leave(self, data=None, *_):
+        state, actor = logged_in()
+        room_id = require_int(require_object(data), "roomId")
+        do_leave_room(request.sid, actor, room_id)
+        state.rooms.pop(room_id, None)
+        return ok(roomId=room_id)
+
+    def on_room_message(self, data=None, *_):
+        state, actor = logged_in()
+        data = require_object(data)
+        room = joined_room(state, require_int(data, "roomId"))
+        return ok(message=do_send_message(actor, room, data.get("message")))
+
+    def on_room_create(self, data=None, *_):
+        state, actor = logged_in()
+        room = do_create_room(request.sid, actor, require_object(data))
+        state.rooms[room.id] = RoomRef(room.id, ROOM_KIND_COMMUNITY)
+        return ok(roomId=room.id)
+
+    def on_user_typing(self, data=None, *_):
+        state, actor = logged_in()
+        data = require_object(data)
+        room = joined_room(state, require_int(data, "roomId"))
+        do_room_typing(request.sid, actor, room.id, require_bool(data.get("isTyping"), "isTyping"))
+        return ok()
+
+    def on_user_typing_private(self, data=None, *_):
+        _, actor = logged_in()
+        data = require_object(data)
+        do_private_typing(actor, require_int(data, "to"),
+                          require_bool(data.get("isTyping"), "isTyping"))
+        return ok()
+
+    def on_user_status(self, data=None, *_):
+        _, actor = logged_in()
+        status = do_set_status(request.sid, actor, require_object(data).get("status"))
+        return ok(status=status)

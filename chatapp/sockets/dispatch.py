@@ -1,0 +1,67 @@
+"""A namespace base class mapping protocol event names to methods, with one error policy.
+
+Every handler returns the acknowledgement payload. A :class:`ChatError` becomes
+``{"ok": false, "error": ...}`` plus an ``error`` event for clients without callbacks; anything
+unexpected is logged and refused as ``internal`` without taking the process down. The database
+session is always ended afterwards (Flask-SQLAlchemy's teardown does not run for socket events).
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import request
+from flask_socketio import Namespace
+
+from chatapp import broadcast
+from chatapp.errors import ChatError
+from chatapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def ok(**fields) -> dict:
+    return {"ok": True, **fields}
+
+
+class ProtocolNamespace(Namespace):
+    """Subclasses list ``EVENTS``: client event name -> method name."""
+
+    EVENTS: dict[str, str] = {}
+
+    def trigger_event(self, event, *args):
+        if event in ("connect", "disconnect"):
+            method = getattr(self, f"on_{event}")
+        else:
+            name = self.EVENTS.get(event)
+            if name is None:
+                return None  # unknown events are ignored, as Socket.IO servers do
+            method = getattr(self, name)
+        return self.socketio._handle_event(self._guarded(event, method), event, self.namespace,
+                                           *args)
+
+    @staticmethod
+    def _guarded(event: str, method):
+        def run(*args):
+            try:
+                return method(*args)
+            except ChatError as error:
+                db.session.rollback()
+                return refuse(event, error)
+            except Exception:
+                log.exception("handler for %r failed", event)
+                db.session.rollback()
+                return refuse(event, ChatError("the server could not process this request"),
+                              code="internal")
+            finally:
+                db.session.remove()
+        return run
+
+
+def refuse(event: str, error: ChatError, *, code: str | None = None) -> dict | None:
+    body = error.to_dict()
+    if code:
+        body["code"] = code
+    if event in ("connect", "disconnect"):
+        return None
+    broadcast.refusal(request.sid, event, body)
+    return {"ok": False, "error": body}

@@ -1,0 +1,37 @@
+"""What this process remembers about each of its sockets, so hot paths need no query.
+
+The database holds the same facts for other processes (``connections``, ``room_presence``);
+this is the local cache of the sockets this process holds, written only after the action that
+changed the database succeeded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chatapp.actions.messages import RoomRef
+from chatapp.identity import Actor
+
+
+@dataclass(slots=True)
+class SocketState:
+    actor: Actor | None = None
+    rooms: dict[int, RoomRef] = field(default_factory=dict)
+    event_id: str | None = None
+
+
+_sockets: dict[str, SocketState] = {}
+
+
+def state_of(sid: str) -> SocketState:
+    state = _sockets.get(sid)
+    if state is None:
+        state = _sockets[sid] = SocketState()
+    return state
+
+
+def forget(sid: str) -> None:
+    _sockets.pop(sid, None)
+
+
+def local_socket_count() -> int:
+    return len(_sockets)

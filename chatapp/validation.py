@@ -1,0 +1,61 @@
+"""Checks on client payloads. Each raises :class:`Invalid` (or :class:`TooLarge`) naming the field."""
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from chatapp.errors import Invalid, TooLarge
+
+
+def require_object(data: Any) -> dict:
+    if not isinstance(data, dict):
+        raise Invalid("payload must be an object")
+    return data
+
+
+def require_int(data: dict, field: str) -> int:
+    """An integer id; a decimal string is accepted because old clients sent ids either way."""
+    value = data.get(field)
+    if isinstance(value, bool):
+        raise Invalid(f"{field} must be an integer", fields={field: "must be an integer"})
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 19:
+        return int(value.strip())
+    if value is None:
+        raise Invalid(f"{field} is required", fields={field: "is required"})
+    raise Invalid(f"{field} must be an integer", fields={field: "must be an integer"})
+
+
+def require_bool(value: Any, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"{field} must be true or false", fields={field: "must be a boolean"})
+    return value
+
+
+def clean_text(value: Any, field: str, *, max_length: int, required: bool = True,
+               single_line: bool = False) -> str:
+    """Trim a string and enforce its length; an over-long value is ``too_large``."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        if value is None:
+            raise Invalid(f"{field} is required", fields={field: "is required"})
+        raise Invalid(f"{field} must be a string", fields={field: "must be a string"})
+    text = value.strip()
+    if required and not text:
+        raise Invalid(f"{field} must not be empty", fields={field: "must not be empty"})
+    if len(text) > max_length:
+        raise TooLarge(f"{field} is longer than {max_length} characters",
+                       fields={field: f"at most {max_length} characters"})
+    if single_line and any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise Invalid(f"{field} must not contain control characters",
+                      fields={field: "no control characters"})
+    return text
+
+
+def optional_text(data: dict, field: str, *, max_length: int, default: str = "") -> str:
+    value = data.get(field)
+    if value is None:
+        return default
+    return clean_text(value, field, max_length=max_length, required=False, single_line=True) or default

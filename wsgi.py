@@ -1,0 +1,14 @@
+"""Server entry point: ``gunicorn wsgi:app`` (see Procfile) or ``python wsgi.py``."""
+from gevent import monkey
+
+monkey.patch_all()  # before anything else is imported
+
+from chatapp import create_app  # noqa: E402
+from chatapp.extensions import socketio  # noqa: E402
+from chatapp.jobs import ensure_presence_job  # noqa: E402
+
+app = create_app()
+ensure_presence_job(app)
+
+if __name__ == "__main__":
+    socketio.run(app, host="0.0.0.0", port=app.config["PORT"])
