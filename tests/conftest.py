@@ -1,0 +1,79 @@
+"""Shared fixtures: an in-process app for unit tests, a real server process for end-to-end."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ChatClient, ServerProcess
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    from flask_migrate import upgrade
+
+    from chatapp import create_app
+
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'unit.sqlite3'}",
+    })
+    with app.app_context():
+        upgrade()
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def server_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
+        "SECRET_KEY": "e2e-secret",
+        "CLIENT_URL": "http://localhost:3000",
+        "TEST_LOG_DIR": str(tmp_path),
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One real server process per test module, started like the Procfile's web line."""
+    tmp = tmp_path_factory.mktemp("server")
+    proc = ServerProcess(server_env(tmp))
+    proc.migrate()
+    proc.start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def connect(server):
+    """Factory for recording Socket.IO clients against ``server``; all closed afterwards."""
+    clients: list[ChatClient] = []
+
+    def make(url: str | None = None, **kwargs) -> ChatClient:
+        c = ChatClient(url or server.url, **kwargs)
+        clients.append(c)
+        return c
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def unique():
+    """Distinct names per test so tests sharing a server never collide."""
+    counter = iter(range(1, 1_000_000))
+    prefix = os.urandom(3).hex()
+    return lambda base="u": f"{base}{prefix}{next(counter)}"
