@@ -120,3 +120,40 @@ def user_online(user: dict, *, skip_sid: str | None) -> None:
 
 def user_offline(user_id: int) -> None:
     send("user:offline", {"userId": user_id})
+
+
+# --- live events (PROTOCOL.md section B) -------------------------------------------------
+
+def user_joined_event(room_id: int, username: str, participants: list[str], timestamp: str,
+                      *, only_sid: str | None = None) -> None:
+    payload = {"user": username, "participants": participants, "timestamp": timestamp}
+    send("userJoined", payload, to=only_sid or room_channel(room_id))
+
+
+def user_left_event(room_id: int, username: str, participants: list[str], timestamp: str) -> None:
+    send("userLeft", {"user": username, "participants": participants, "timestamp": timestamp},
+         to=room_channel(room_id))
+
+
+def event_history(sid: str, messages: list[dict], participants: list[str], event: dict) -> None:
+    send("eventHistory", {"messages": messages, "participants": participants, "event": event},
+         to=sid)
+
+
+def event_message_new(room_id: int, message: dict) -> None:
+    send("newMessage", message, to=room_channel(room_id))
+
+
+def event_typing(room_id: int, username: str, is_typing: bool, *, skip_sid: str) -> None:
+    send("userTyping", {"username": username, "isTyping": is_typing}, to=room_channel(room_id),
+         skip_sid=skip_sid)
+
+
+def event_status(room_id: int, event_id: str, status: str) -> None:
+    """Our addition: the event started, ended or was cancelled."""
+    send("eventStatus", {"id": event_id, "status": status}, to=room_channel(room_id))
+
+
+def events_update(summary: dict) -> None:
+    """Our addition, for lobbies: an event's status or counts changed (or it was created)."""
+    send("events:update", summary)

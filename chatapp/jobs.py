@@ -8,6 +8,7 @@ import socket as _socket
 from flask import Flask
 from sqlalchemy import select
 
+from chatapp.actions.event_lifecycle import do_announce_due_statuses
 from chatapp.actions.presence import do_reap_dead_processes
 from chatapp.extensions import db, socketio
 from chatapp.models import ServerProcess
@@ -39,9 +40,11 @@ def dead_local_processes() -> list[str]:
 
 
 def presence_tick() -> None:
-    """One round: refresh our heartbeat, then clear the sockets of dead processes."""
+    """One round: refresh our heartbeat, clear the sockets of dead processes, and announce
+    event status changes that time caused."""
     beat()
     do_reap_dead_processes(current_process_id(), also_dead=dead_local_processes())
+    do_announce_due_statuses()
 
 
 def _presence_loop(app: Flask) -> None:

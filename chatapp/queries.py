@@ -17,7 +17,7 @@ def alive_cutoff() -> datetime:
     return utcnow() - timedelta(seconds=current_app.config["PRESENCE_TIMEOUT"])
 
 
-def _live_connections():
+def live_connections():
     """Connections held by a live process (a subquery of sid, user_id)."""
     return (
         select(Connection.sid, Connection.user_id)
@@ -29,7 +29,7 @@ def _live_connections():
 
 def room_users_count(room_id: int) -> int:
     """Distinct users with at least one live socket in the room."""
-    live = _live_connections()
+    live = live_connections()
     stmt = (
         select(func.count(func.distinct(live.c.user_id)))
         .select_from(RoomPresence)
@@ -41,7 +41,7 @@ def room_users_count(room_id: int) -> int:
 
 def community_rooms_with_counts() -> list[tuple[Room, int]]:
     """Every community room, oldest first, with its distinct-user count."""
-    live = _live_connections()
+    live = live_connections()
     counts = (
         select(RoomPresence.room_id, func.count(func.distinct(live.c.user_id)).label("n"))
         .join(live, live.c.sid == RoomPresence.sid)
@@ -93,7 +93,7 @@ def conversation_page(user_id: int, other_id: int, *, before: int | None,
 
 
 def user_is_online(user_id: int) -> bool:
-    live = _live_connections()
+    live = live_connections()
     return db.session.scalar(
         select(func.count()).select_from(live).where(live.c.user_id == user_id)
     ) > 0
@@ -101,7 +101,7 @@ def user_is_online(user_id: int) -> bool:
 
 def online_user_named(username: str, *, other_than: int | None) -> bool:
     """Whether someone else who is online now goes by this name (case-insensitively)."""
-    live = _live_connections()
+    live = live_connections()
     stmt = (
         select(func.count())
         .select_from(live)
@@ -114,14 +114,14 @@ def online_user_named(username: str, *, other_than: int | None) -> bool:
 
 
 def online_users() -> list[User]:
-    live = _live_connections()
+    live = live_connections()
     stmt = select(User).where(User.id.in_(select(live.c.user_id))).order_by(User.username)
     return list(db.session.scalars(stmt))
 
 
 def user_has_presence_in_room(user_id: int, room_id: int, *, except_sid: str | None = None) -> bool:
     """Whether the user still has a live socket (other than ``except_sid``) in the room."""
-    live = _live_connections()
+    live = live_connections()
     stmt = (
         select(func.count())
         .select_from(RoomPresence)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from chatapp.event_status import status_of
 from chatapp.timeutil import isoformat_z
 
 if TYPE_CHECKING:
     from chatapp.identity import Actor
-    from chatapp.models import Message, Room, User
+    from chatapp.models import Event, Message, Room, User
 
 
 def room_message_payload(message_id: int, author: "Actor | User", content: str,
@@ -57,3 +58,33 @@ def room_summary(room: "Room", users_count: int) -> dict:
 def user_payload(user: "Actor | User") -> dict:
     user_id = user.user_id if hasattr(user, "user_id") else user.id
     return {"userId": user_id, "username": user.username, "avatar": user.avatar}
+
+
+def event_message_payload(message_id: int, author: "Actor | User", content: str,
+                          created_at: datetime) -> dict:
+    """A live-event message: ``{id, text, username, timestamp}`` plus the author's userId."""
+    user_id = author.user_id if hasattr(author, "user_id") else author.id
+    return {"id": message_id, "text": content, "username": author.username,
+            "userId": user_id, "timestamp": isoformat_z(created_at)}
+
+
+def stored_event_message_payload(message: "Message") -> dict:
+    return event_message_payload(message.id, message.sender, message.content, message.created_at)
+
+
+def event_summary(event: "Event", participant_count: int, message_count: int) -> dict:
+    """An event in lists (REST, lobby): the old ``{id, participantCount, messageCount}`` and more."""
+    return {
+        "id": event.id,
+        "name": event.name,
+        "description": event.description,
+        "status": status_of(event),
+        "startsAt": isoformat_z(event.starts_at),
+        "endsAt": isoformat_z(event.ends_at),
+        "host": user_payload(event.host) if event.host is not None else None,
+        "chatBeforeStart": event.chat_before_start,
+        "adHoc": event.ad_hoc,
+        "participantCount": participant_count,
+        "messageCount": message_count,
+        "createdAt": isoformat_z(event.created_at),
+    }

@@ -7,11 +7,14 @@ from flask import current_app
 from sqlalchemy import insert
 
 from chatapp import broadcast
-from chatapp.errors import NotFound
+from chatapp.errors import EventEnded, Forbidden, NotFound
+from chatapp.event_queries import event_of_room
+from chatapp.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.extensions import db
 from chatapp.identity import Actor
 from chatapp.models import Message, User
-from chatapp.serializers import room_message_payload
+from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.serializers import event_message_payload, room_message_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text
 
@@ -39,14 +42,33 @@ def store_message(*, sender_id: int, content: str, room_id: int | None = None,
     return result.inserted_primary_key[0], created_at
 
 
+def check_chat_open(room: RoomRef) -> None:
+    """An event's chat takes messages only while live (or before start, if the host allows)."""
+    if room.kind != ROOM_KIND_EVENT:
+        return
+    event = event_of_room(room.id)
+    if event is None:
+        raise NotFound("this event no longer exists")
+    if not chat_open(event):
+        status = status_of(event)
+        if status in (ENDED, CANCELLED):
+            raise EventEnded(f"the event is {status}; its chat is closed")
+        raise Forbidden("the chat opens when the event starts")
+
+
 def do_send_message(actor: Actor, room: RoomRef, text: object) -> dict:
     """Store a message in a room (community room or event chat), then broadcast it to the room
-    in that room's protocol. Returns the stored message in the community shape."""
+    in that room's protocol: ``room:message:new`` or ``newMessage``. Returns what was sent."""
     content = check_message_text(text)
+    check_chat_open(room)
     message_id, created_at = store_message(sender_id=actor.user_id, content=content,
                                            room_id=room.id)
-    payload = room_message_payload(message_id, actor, content, created_at)
-    broadcast.room_message_new(room.id, payload)
+    if room.kind == ROOM_KIND_EVENT:
+        payload = event_message_payload(message_id, actor, content, created_at)
+        broadcast.event_message_new(room.id, payload)
+    else:
+        payload = room_message_payload(message_id, actor, content, created_at)
+        broadcast.room_message_new(room.id, payload)
     return payload
 
 

@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
 
-from chatapp import broadcast, queries
+from chatapp import broadcast, event_queries, queries
 from chatapp.extensions import db
 from chatapp.models import Connection, Room, RoomPresence, ServerProcess
-from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.serializers import event_summary
 from chatapp.timeutil import isoformat_z, utcnow
 
 def rooms_of_socket(sid: str) -> list[Room]:
@@ -22,9 +23,21 @@ def rooms_of_socket(sid: str) -> list[Room]:
 
 
 def announce_departure(room: Room, user_id: int, username: str) -> None:
-    """Tell a room that a socket of ``user_id`` left it (committed already)."""
-    if not queries.user_has_presence_in_room(user_id, room.id):
-        broadcast.room_user_left(room.id, user_id, isoformat_z(utcnow()))
+    """Tell a room that a socket of ``user_id`` left it (committed already), in the room's
+    protocol: ``room:user:left`` + ``rooms:update``, or ``userLeft`` + ``events:update``.
+    The "left" event goes out only when it was the user's last socket in the room."""
+    user_gone = not queries.user_has_presence_in_room(user_id, room.id)
+    timestamp = isoformat_z(utcnow())
+    if room.kind == ROOM_KIND_EVENT:
+        event = event_queries.event_of_room(room.id)
+        participants = event_queries.participants(room.id)
+        if user_gone:
+            broadcast.user_left_event(room.id, username, participants, timestamp)
+        if event is not None:
+            broadcast.events_update(event_summary(event, *event_queries.event_counts(event)))
+        return
+    if user_gone:
+        broadcast.room_user_left(room.id, user_id, timestamp)
     broadcast.rooms_update(room.id, queries.room_users_count(room.id))
 
 

@@ -1,9 +1,10 @@
 """The JSON REST API under ``/api``."""
 from flask import Blueprint
 
-from chatapp.api import conversations, health, rooms
+from chatapp.api import conversations, events, health, rooms
 
 api = Blueprint("api", __name__, url_prefix="/api")
 rooms.register(api)
 health.register(api)
 conversations.register(api)
+events.register(api)

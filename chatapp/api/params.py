@@ -5,7 +5,7 @@ from flask import current_app, request, session
 
 from chatapp.errors import Invalid, NotLoggedIn
 from chatapp.extensions import db
-from chatapp.identity import bearer_token, user_from_token
+from chatapp.identity import Actor, bearer_token, user_from_token
 from chatapp.models import User
 
 
@@ -42,3 +42,17 @@ def current_user() -> User:
     if user is None:
         raise NotLoggedIn("send Authorization: Bearer <token> or log in")
     return user
+
+
+def current_actor() -> Actor:
+    return Actor.of(current_user())
+
+
+def json_body() -> object:
+    """The parsed JSON body; malformed JSON or another content type is ``invalid``."""
+    if not request.is_json:
+        raise Invalid("send a JSON body with Content-Type: application/json")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise Invalid("the body is not valid JSON")
+    return body

@@ -1,7 +1,8 @@
 """The ORM models. Columns and relationships only: no HTTP, no emits."""
+from chatapp.models.event import Event
 from chatapp.models.message import Message
 from chatapp.models.presence import Connection, RoomPresence, ServerProcess
 from chatapp.models.room import Room
 from chatapp.models.user import User
 
-__all__ = ["Connection", "Message", "Room", "RoomPresence", "ServerProcess", "User"]
+__all__ = ["Connection", "Event", "Message", "Room", "RoomPresence", "ServerProcess", "User"]

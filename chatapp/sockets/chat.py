@@ -9,11 +9,12 @@ from chatapp.actions.sessions import do_login
 from chatapp.errors import AuthFailed
 from chatapp.sockets.community import COMMUNITY_EVENTS, CommunityHandlers
 from chatapp.sockets.dispatch import ProtocolNamespace
+from chatapp.sockets.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
 from chatapp.sockets.state import forget, state_of
 
 
-class ChatNamespace(CommunityHandlers, ProtocolNamespace):
-    EVENTS = {**COMMUNITY_EVENTS}
+class ChatNamespace(CommunityHandlers, LiveEventHandlers, ProtocolNamespace):
+    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS}
 
     def on_connect(self, auth=None):
         """A handshake carrying ``auth: {token}`` is identified at once; a bad token gets

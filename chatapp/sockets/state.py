@@ -16,7 +16,7 @@ from chatapp.identity import Actor
 class SocketState:
     actor: Actor | None = None
     rooms: dict[int, RoomRef] = field(default_factory=dict)
-    event_id: str | None = None
+    event: RoomRef | None = None  # the chat of the one live event this socket is in
 
 
 _sockets: dict[str, SocketState] = {}

@@ -1,0 +1,96 @@
+"""Validation of event fields, shared by REST and sockets. Collects every bad field at once."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from chatapp.errors import Invalid
+
+EVENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,63}$")
+EVENT_NAME_MAX = 120
+EVENT_DESCRIPTION_MAX = 2000
+
+
+def check_event_id(raw: Any) -> str:
+    """A URL-safe id of at most 64 characters; numbers are accepted as old clients sent them."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str) or not EVENT_ID_PATTERN.match(raw):
+        raise Invalid("eventId must be 1-64 characters of letters, digits, '.', '_', '~' or '-'",
+                      fields={"eventId": "invalid id"})
+    return raw
+
+
+def parse_moment(value: Any) -> datetime | None:
+    """ISO 8601 with a timezone (``2026-12-01T18:00:00Z``) -> naive UTC; None stays None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string")
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date-time such as 2026-12-01T18:00:00Z") from None
+    if moment.tzinfo is None:
+        raise ValueError("must include a timezone, e.g. Z or +01:00")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _text(data: dict, field: str, max_length: int, errors: dict, *, required: bool) -> str | None:
+    value = data[field]
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        errors[field] = "must be a string"
+        return None
+    value = value.strip()
+    if required and not value:
+        errors[field] = "must not be empty"
+    elif len(value) > max_length:
+        errors[field] = f"at most {max_length} characters"
+    return value
+
+
+def check_event_fields(data: Any, *, creating: bool) -> dict:
+    """The writable fields present in ``data``, cleaned; :class:`Invalid` listing every bad one.
+
+    Creating requires ``name``; ``id`` may only be given when creating.
+    """
+    if not isinstance(data, dict):
+        raise Invalid("the body must be a JSON object")
+    known = {"name", "description", "startsAt", "endsAt", "chatBeforeStart"}
+    known |= {"id"} if creating else {"action"}
+    errors: dict[str, str] = {field: "unknown field" for field in data if field not in known}
+    clean: dict = {}
+    if creating and "name" not in data:
+        errors["name"] = "is required"
+    if "id" in data and data["id"] is not None:
+        try:
+            clean["id"] = check_event_id(data["id"])
+        except Invalid:
+            errors["id"] = "1-64 characters of letters, digits, '.', '_', '~' or '-'"
+    if "name" in data:
+        clean["name"] = _text(data, "name", EVENT_NAME_MAX, errors, required=True)
+    if "description" in data:
+        clean["description"] = _text(data, "description", EVENT_DESCRIPTION_MAX, errors,
+                                     required=False)
+    for field, key in (("startsAt", "starts_at"), ("endsAt", "ends_at")):
+        if field in data:
+            try:
+                clean[key] = parse_moment(data[field])
+            except ValueError as exc:
+                errors[field] = str(exc)
+    if "chatBeforeStart" in data:
+        if isinstance(data["chatBeforeStart"], bool):
+            clean["chat_before_start"] = data["chatBeforeStart"]
+        else:
+            errors["chatBeforeStart"] = "must be true or false"
+    if "action" in data:
+        if data["action"] in ("start", "end", "cancel"):
+            clean["action"] = data["action"]
+        else:
+            errors["action"] = "must be one of start, end, cancel"
+    if errors:
+        raise Invalid("some fields are invalid: " + ", ".join(sorted(errors)), fields=errors)
+    return clean

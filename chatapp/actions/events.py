@@ -1,0 +1,83 @@
+"""Being in a live event: joining (creating ad-hoc events), leaving, typing."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from chatapp import broadcast, event_queries, queries
+from chatapp.actions.event_lifecycle import new_event
+from chatapp.actions.presence import announce_departure
+from chatapp.errors import NotFound, NotMember
+from chatapp.extensions import db
+from chatapp.identity import Actor
+from chatapp.models import Event, Room, RoomPresence
+from chatapp.serializers import event_summary, stored_event_message_payload
+from chatapp.timeutil import isoformat_z, utcnow
+
+
+def check_joinable(event_id: str) -> None:
+    """Refuse an unknown event up front when ad-hoc creation is off (before any login)."""
+    if not current_app.config["EVENTS_AUTO_CREATE"] and event_queries.get_event(event_id) is None:
+        raise NotFound(f"event {event_id!r} does not exist")
+
+
+def find_or_create_event(actor: Actor, event_id: str) -> Event:
+    """The event, or (when ``EVENTS_AUTO_CREATE`` is on, as the old server did) a new ad-hoc
+    live event hosted by the first to join it."""
+    event = event_queries.get_event(event_id)
+    if event is not None:
+        return event
+    if not current_app.config["EVENTS_AUTO_CREATE"]:
+        raise NotFound(f"event {event_id!r} does not exist")
+    new_event(event_id, event_id, host_id=actor.user_id, starts_at=utcnow(), ad_hoc=True)
+    try:
+        db.session.commit()
+    except IntegrityError:  # someone else created it a moment ago
+        db.session.rollback()
+    return event_queries.get_event(event_id)
+
+
+def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int | None) -> Event:
+    """Put socket ``sid`` in an event, leaving the one it was in (a socket is in at most one).
+
+    Emits ``userJoined`` to the event (only to this socket if the user was already there in
+    another tab), ``eventHistory`` to the socket and ``events:update`` to everyone."""
+    event = find_or_create_event(actor, event_id)
+    if leaving_room_id is not None and leaving_room_id != event.room_id:
+        do_leave_event(sid, actor, leaving_room_id)
+    already_in = db.session.get(RoomPresence, (sid, event.room_id)) is not None
+    user_was_there = queries.user_has_presence_in_room(actor.user_id, event.room_id)
+    if not already_in:
+        db.session.add(RoomPresence(sid=sid, room_id=event.room_id))
+        db.session.commit()
+    broadcast.subscribe(sid, broadcast.room_channel(event.room_id))
+    participants = event_queries.participants(event.room_id)
+    if not already_in:
+        broadcast.user_joined_event(event.room_id, actor.username, participants,
+                                    isoformat_z(utcnow()),
+                                    only_sid=sid if user_was_there else None)
+    history = [stored_event_message_payload(m) for m in
+               queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])]
+    summary = event_summary(event, *event_queries.event_counts(event))
+    broadcast.event_history(sid, history, participants, summary)
+    if not already_in:
+        broadcast.events_update(summary)
+    return event
+
+
+def do_leave_event(sid: str, actor: Actor, room_id: int) -> None:
+    """Take socket ``sid`` out of the event whose chat is ``room_id``; ``userLeft`` goes to the
+    event if it was the user's last socket there."""
+    presence = db.session.get(RoomPresence, (sid, room_id))
+    if presence is None:
+        raise NotMember("you are not in an event")
+    db.session.delete(presence)
+    db.session.commit()
+    broadcast.unsubscribe(sid, broadcast.room_channel(room_id))
+    announce_departure(db.session.get(Room, room_id), actor.user_id, actor.username)
+
+
+def do_event_typing(sid: str, actor: Actor, room_id: int, is_typing: bool) -> None:
+    """``userTyping`` to the other sockets in the event."""
+    broadcast.event_typing(room_id, actor.username, is_typing, skip_sid=sid)
+

@@ -1,0 +1,68 @@
+"""Handlers for the live-event protocol (PROTOCOL.md section B)."""
+from __future__ import annotations
+
+from flask import request
+
+from chatapp import event_queries
+from chatapp.actions.event_fields import check_event_id
+from chatapp.actions.events import (check_joinable, do_event_typing, do_join_event,
+                                    do_leave_event)
+from chatapp.actions.messages import RoomRef, do_send_message
+from chatapp.actions.sessions import do_login
+from chatapp.errors import NotMember
+from chatapp.event_status import LIVE
+from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.serializers import event_summary
+from chatapp.sockets.dispatch import ok
+from chatapp.sockets.state import SocketState, state_of
+from chatapp.validation import require_bool, require_object
+
+LIVE_EVENT_EVENTS = {
+    "joinEvent": "on_join_event",
+    "sendMessage": "on_send_message",
+    "leaveEvent": "on_leave_event",
+    "typing": "on_typing",
+    "getActiveEvents": "on_get_active_events",
+}
+
+
+def in_event(state: SocketState) -> RoomRef:
+    if state.actor is None or state.event is None:
+        raise NotMember("join an event first (joinEvent)")
+    return state.event
+
+
+class LiveEventHandlers:
+    def on_join_event(self, data=None, *_):
+        data = require_object(data)
+        event_id = check_event_id(data.get("eventId"))
+        check_joinable(event_id)
+        state = state_of(request.sid)
+        if state.actor is None:  # the username names a guest, as user:login does
+            state.actor = do_login(request.sid, username=data.get("username"),
+                                   avatar=data.get("avatar")).actor
+        leaving = state.event.id if state.event is not None else None
+        event = do_join_event(request.sid, state.actor, event_id, leaving_room_id=leaving)
+        state.event = RoomRef(event.room_id, ROOM_KIND_EVENT)
+        return ok(eventId=event.id, user=state.actor.username)
+
+    def on_send_message(self, text=None, *_):
+        state = state_of(request.sid)
+        return ok(message=do_send_message(state.actor, in_event(state), text))
+
+    def on_leave_event(self, *_):
+        state = state_of(request.sid)
+        do_leave_event(request.sid, state.actor, in_event(state).id)
+        state.event = None
+        return ok()
+
+    def on_typing(self, is_typing=None, *_):
+        state = state_of(request.sid)
+        room = in_event(state)
+        do_event_typing(request.sid, state.actor, room.id, require_bool(is_typing, "isTyping"))
+        return ok()
+
+    def on_get_active_events(self, *_):
+        """The acknowledgement is the bare list, as the old server's callback received it."""
+        return [event_summary(event, people, messages) for event, people, messages in
+                event_queries.events_with_counts([LIVE], hide_empty_ad_hoc=True)]
