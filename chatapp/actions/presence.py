@@ -41,23 +41,39 @@ def announce_departure(room: Room, user_id: int, username: str) -> None:
     broadcast.rooms_update(room.id, queries.room_users_count(room.id))
 
 
-def do_remove_socket(sid: str) -> None:
-    """Forget a socket entirely: its rooms, then the socket itself, announcing each departure
-    and ``user:offline`` if it was the user's last socket anywhere. Works for sockets of any
-    process, so a dead process's sockets are cleared the same way."""
-    connection = db.session.get(Connection, sid)
-    if connection is None:
+def do_remove_socket(sid: str, *, unsubscribe: bool = False) -> None:
+    """Forget one socket; see :func:`do_remove_sockets`. ``unsubscribe`` also takes a socket
+    that stays connected (it switches identity) out of its rooms' and user's channels."""
+    do_remove_sockets([sid], unsubscribe=unsubscribe)
+
+
+def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
+    """Forget sockets entirely: their rooms, then the sockets themselves, in one transaction.
+
+    Then each user who left a room is announced once per room, and ``user:offline`` goes out
+    for each user left with no socket anywhere. Works for sockets of any process, so a dead
+    process's sockets are cleared exactly as a disconnect would clear them."""
+    connections = db.session.scalars(select(Connection).where(Connection.sid.in_(sids))).all()
+    if not connections:
         return
-    user_id = connection.user_id
-    username = connection.user.username
-    rooms = rooms_of_socket(sid)
-    db.session.execute(delete(RoomPresence).where(RoomPresence.sid == sid))
-    db.session.delete(connection)
+    users = {c.user_id: c.user.username for c in connections}
+    departures: dict[tuple[int, int], Room] = {}
+    for connection in connections:
+        for room in rooms_of_socket(connection.sid):
+            departures[(room.id, connection.user_id)] = room
+            if unsubscribe:
+                broadcast.unsubscribe(connection.sid, broadcast.room_channel(room.id))
+        if unsubscribe:
+            broadcast.unsubscribe(connection.sid, broadcast.user_channel(connection.user_id))
+    found = [c.sid for c in connections]
+    db.session.execute(delete(RoomPresence).where(RoomPresence.sid.in_(found)))
+    db.session.execute(delete(Connection).where(Connection.sid.in_(found)))
     db.session.commit()
-    for room in rooms:
-        announce_departure(room, user_id, username)
-    if not queries.user_is_online(user_id):
-        broadcast.user_offline(user_id)
+    for (_, user_id), room in departures.items():
+        announce_departure(room, user_id, users[user_id])
+    for user_id in users:
+        if not queries.user_is_online(user_id):
+            broadcast.user_offline(user_id)
 
 
 def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
@@ -81,9 +97,8 @@ def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
             continue
         sids = db.session.scalars(
             select(Connection.sid).where(Connection.process_id == process_id)).all()
-        for sid in sids:
-            do_remove_socket(sid)
-            cleared += 1
+        do_remove_sockets(list(sids))
+        cleared += len(sids)
         db.session.execute(delete(ServerProcess).where(ServerProcess.id == process_id))
         db.session.commit()
     return cleared

@@ -77,7 +77,7 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
     existing = db.session.get(Connection, sid)
     if existing is not None and existing.user_id != user.id:
         # A token switches the socket to another identity: the old one leaves its rooms first.
-        do_remove_socket(sid)
+        do_remove_socket(sid, unsubscribe=True)
         existing = None
     db.session.flush()
     was_online = queries.user_is_online(user.id)

@@ -16,7 +16,7 @@ def conversation_messages(user_id: int):
     if db.session.get(User, user_id) is None:
         raise NotFound(f"user {user_id} does not exist")
     before, limit = page_args()
-    messages = queries.conversation_page(me.id, user_id, before=before, limit=limit)
+    messages = queries.conversation_page(me.id, user_id, before=before, limit=limit + 1)
     return page_body([private_message_payload(m) for m in messages], limit)
 
 

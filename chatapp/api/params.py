@@ -13,13 +13,14 @@ def int_arg(name: str, *, default: int | None = None, minimum: int = 1) -> int |
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < minimum:
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 19) or int(raw) < minimum:
         raise Invalid(f"{name} must be an integer >= {minimum}", fields={name: "must be a positive integer"})
     return int(raw)
 
 
 def page_args() -> tuple[int | None, int]:
-    """``before`` (a message id cursor) and ``limit`` (capped at PAGE_LIMIT_MAX)."""
+    """``before`` (a message id cursor) and ``limit`` (capped at PAGE_LIMIT_MAX). Views fetch
+    ``limit + 1`` rows so :func:`page_body` knows whether an older page exists."""
     cap = current_app.config["PAGE_LIMIT_MAX"]
     before = int_arg("before")
     limit = min(int_arg("limit", default=50), cap)
@@ -27,9 +28,11 @@ def page_args() -> tuple[int | None, int]:
 
 
 def page_body(items: list[dict], limit: int) -> dict:
-    """Newest first; ``nextBefore`` is the cursor for the next (older) page, or null at the end."""
-    next_before = items[-1]["id"] if len(items) == limit and items else None
-    return {"messages": items, "nextBefore": next_before}
+    """Newest first; ``nextBefore`` is the cursor for the next (older) page, or null at the end.
+    ``items`` may hold one row more than ``limit``: its presence means there is more."""
+    page = items[:limit]
+    next_before = page[-1]["id"] if len(items) > limit else None
+    return {"messages": page, "nextBefore": next_before}
 
 
 def current_user() -> User:

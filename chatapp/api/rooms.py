@@ -16,7 +16,7 @@ def list_rooms():
 def room_messages(room_id: int):
     room = check_community_room(room_id)
     before, limit = page_args()
-    messages = queries.room_messages_page(room.id, before=before, limit=limit)
+    messages = queries.room_messages_page(room.id, before=before, limit=limit + 1)
     return page_body([message_payload(m) for m in messages], limit)
 
 

@@ -55,7 +55,8 @@ class CommunityHandlers:
             broadcast.auth_error(request.sid, error.message)
             raise
         if state.actor is not None and state.actor.user_id != result.actor.user_id:
-            state.rooms.clear()
+            state.rooms.clear()  # the old identity left them
+            state.event = None
         state.actor = result.actor
         return ok(user=user_payload(result.actor), token=result.token, rooms=result.rooms)
 

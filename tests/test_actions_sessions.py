@@ -1,0 +1,293 @@
+"""Unit tests of logging in, status, and the end of a socket (disconnect, dead process)."""
+from __future__ import annotations
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+
+from chatapp.actions.presence import do_reap_dead_processes, do_remove_socket
+from chatapp.actions.rooms import do_join_room
+from chatapp.actions.sessions import do_login, do_set_status
+from chatapp.errors import AuthFailed, Invalid, TooLarge
+from chatapp.extensions import db
+from chatapp.identity import TOKEN_SALT, user_from_token
+from chatapp.models import Connection, RoomPresence, ServerProcess, User
+from chatapp.process_registry import current_process_id
+from tests.unit_support import (NOW_Z, Emit, add_process, as_process, bus, count,  # noqa: F401
+                                default_rooms, login, set_heartbeat_age, user)
+
+
+# --- do_login ----------------------------------------------------------------------------
+
+def test_guest_login_emits_rooms_session_and_online(bus):
+    result = do_login("sid-a", username="  ana ", avatar="a.png")
+
+    ana = {"userId": 1, "username": "ana", "avatar": "a.png"}
+    assert bus.emits == [
+        Emit("rooms:list", default_rooms(), to="sid-a"),
+        Emit("user:session", {**ana, "token": result.token}, to="sid-a"),
+        Emit("user:online", ana, skip_sid="sid-a"),
+    ]
+    assert bus.subscribed == [("sid-a", "user:1")]
+    assert user(result) == ana and result.rooms == default_rooms()
+    assert user_from_token(result.token).id == 1
+    row = db.session.get(Connection, "sid-a")
+    assert (row.user_id, row.process_id) == (1, current_process_id())
+    assert db.session.get(User, 1).is_guest
+
+
+def test_second_socket_with_token_does_not_announce_online_again(bus):
+    first = login(bus, "sid-a", "ana")
+    second = do_login("sid-b", token=first.token)
+
+    ana = user(first)
+    assert bus.emits == [
+        Emit("rooms:list", default_rooms(), to="sid-b"),
+        Emit("user:session", {**ana, "token": second.token}, to="sid-b"),
+    ]
+    assert bus.subscribed == [("sid-b", f"user:{ana['userId']}")]
+    assert second.actor == first.actor
+    assert count(User) == 1 and count(Connection) == 2
+
+
+def test_already_identified_socket_keeps_its_identity_without_token(bus):
+    first = login(bus, "sid-a", "ana")
+    again = do_login("sid-a", username="somebody-else", current=first.actor)
+
+    assert again.actor == first.actor
+    assert bus.events() == ["rooms:list", "user:session"]
+    assert count(User) == 1 and count(Connection) == 1
+
+
+def test_rooms_list_counts_distinct_users(bus):
+    ana = login(bus, "sid-a", "ana")
+    login(bus, "sid-a2", token=ana.token)
+    do_join_room("sid-a", ana.actor, 2)
+    do_join_room("sid-a2", ana.actor, 2)
+    bus.clear()
+
+    do_login("sid-b", username="ben")
+    assert bus.emits[0] == Emit("rooms:list", default_rooms({2: 1}), to="sid-b")
+
+
+def test_guest_name_taken_by_an_online_user_gets_a_suffix(bus):
+    login(bus, "sid-a", "ana")
+    assert login(bus, "sid-b", "ana").actor.username == "ana-2"
+    assert login(bus, "sid-c", "ANA").actor.username == "ANA-3"
+    assert len({u.id for u in db.session.scalars(db.select(User))}) == 3
+
+
+def test_guest_name_is_free_again_once_its_user_went_offline(bus):
+    login(bus, "sid-a", "ana")
+    do_remove_socket("sid-a")
+    bus.clear()
+
+    result = do_login("sid-b", username="ana")
+    assert result.actor.username == "ana" and result.actor.user_id == 2
+    assert bus.events() == ["rooms:list", "user:session", "user:online"]
+
+
+def test_suffixed_name_stays_within_the_username_limit(bus):
+    name = "n" * 32
+    login(bus, "sid-a", name)
+    assert login(bus, "sid-b", name).actor.username == "n" * 30 + "-2"
+
+
+@pytest.mark.parametrize("token", [
+    "garbage",
+    URLSafeTimedSerializer("another-secret", salt=TOKEN_SALT).dumps({"uid": 1, "v": 1}),
+    "",  # empty: treated as no token, but no username either
+])
+def test_bad_token_raises_and_writes_nothing(bus, token):
+    error = AuthFailed if token else Invalid
+    with pytest.raises(error):
+        do_login("sid-x", token=token)
+    assert bus.emits == [] and bus.subscribed == []
+    assert count(User) == 0 and count(Connection) == 0
+
+
+def test_revoked_token_is_refused(bus):
+    ana = login(bus, "sid-a", "ana")
+    db.session.get(User, ana.actor.user_id).token_version = 2
+    db.session.commit()
+    with pytest.raises(AuthFailed):
+        do_login("sid-b", token=ana.token)
+    assert bus.emits == [] and count(Connection) == 1
+
+
+def test_token_switches_a_socket_to_another_identity(bus):
+    ben = login(bus, "sid-b", "ben")
+    ana = login(bus, "sid-a", "ana")
+    do_join_room("sid-a", ana.actor, 1)
+    bus.clear()
+
+    result = do_login("sid-a", token=ben.token)
+    a, b = ana.actor.user_id, ben.actor.user_id
+    assert bus.emits == [
+        Emit("room:user:left", {"roomId": 1, "userId": a, "timestamp": NOW_Z}, to="room:1"),
+        Emit("rooms:update", {"id": 1, "usersCount": 0}),
+        Emit("user:offline", {"userId": a}),
+        Emit("rooms:list", default_rooms(), to="sid-a"),
+        Emit("user:session", {**user(ben), "token": result.token}, to="sid-a"),
+    ]
+    assert db.session.get(Connection, "sid-a").user_id == b
+    assert count(RoomPresence) == 0
+
+
+def test_token_switch_unsubscribes_the_old_identitys_channels(bus):
+    ben = login(bus, "sid-b", "ben")
+    ana = login(bus, "sid-a", "ana")
+    do_join_room("sid-a", ana.actor, 1)
+    bus.clear()
+    do_login("sid-a", token=ben.token)
+    assert sorted(bus.unsubscribed) == [("sid-a", "room:1"), ("sid-a", "user:2")]
+
+
+# --- do_set_status -----------------------------------------------------------------------
+
+def test_set_status_stores_and_tells_everyone_else(bus):
+    ana = login(bus, "sid-a", "ana")
+    assert do_set_status("sid-a", ana.actor, "  studying  ") == "studying"
+    assert bus.emits == [Emit("user:status:update", {"userId": 1, "status": "studying"},
+                              skip_sid="sid-a")]
+    assert db.session.get(User, 1).status == "studying"
+
+
+@pytest.mark.parametrize("status, error", [("x" * 101, TooLarge), ("", Invalid), (None, Invalid),
+                                           ("a\nb", Invalid)])
+def test_bad_status_is_refused(bus, status, error):
+    ana = login(bus, "sid-a", "ana")
+    with pytest.raises(error):
+        do_set_status("sid-a", ana.actor, status)
+    assert bus.emits == [] and db.session.get(User, 1).status is None
+
+
+# --- do_remove_socket --------------------------------------------------------------------
+
+def test_last_socket_leaves_its_rooms_and_goes_offline(bus):
+    ana = login(bus, "sid-a", "ana")
+    ben = login(bus, "sid-b", "ben")
+    for room_id in (2, 1):
+        do_join_room("sid-a", ana.actor, room_id)
+    do_join_room("sid-b", ben.actor, 1)
+    bus.clear()
+
+    do_remove_socket("sid-a")
+    a = ana.actor.user_id
+    assert len(bus.emits) == 5
+    # The rooms may be announced in any order, each as "left" followed by its new count.
+    pairs = sorted([bus.emits[0:2], bus.emits[2:4]], key=lambda pair: pair[0].data["roomId"])
+    assert pairs == [
+        [Emit("room:user:left", {"roomId": 1, "userId": a, "timestamp": NOW_Z}, to="room:1"),
+         Emit("rooms:update", {"id": 1, "usersCount": 1})],
+        [Emit("room:user:left", {"roomId": 2, "userId": a, "timestamp": NOW_Z}, to="room:2"),
+         Emit("rooms:update", {"id": 2, "usersCount": 0})],
+    ]
+    assert bus.emits[4] == Emit("user:offline", {"userId": a})
+    assert db.session.get(Connection, "sid-a") is None
+    assert count(RoomPresence) == 1
+
+
+def test_other_socket_in_the_room_keeps_the_user_there_and_online(bus):
+    ana = login(bus, "sid-a", "ana")
+    login(bus, "sid-a2", token=ana.token)
+    do_join_room("sid-a", ana.actor, 1)
+    do_join_room("sid-a2", ana.actor, 1)
+    bus.clear()
+
+    do_remove_socket("sid-a")
+    assert bus.emits == [Emit("rooms:update", {"id": 1, "usersCount": 1})]
+
+
+def test_other_socket_outside_the_room_keeps_the_user_online(bus):
+    ana = login(bus, "sid-a", "ana")
+    login(bus, "sid-a2", token=ana.token)
+    do_join_room("sid-a", ana.actor, 1)
+    bus.clear()
+
+    do_remove_socket("sid-a")
+    assert bus.emits == [
+        Emit("room:user:left", {"roomId": 1, "userId": 1, "timestamp": NOW_Z}, to="room:1"),
+        Emit("rooms:update", {"id": 1, "usersCount": 0}),
+    ]
+
+
+def test_removing_an_unknown_socket_does_nothing(bus):
+    login(bus, "sid-a", "ana")
+    do_remove_socket("sid-unknown")
+    assert bus.emits == [] and count(Connection) == 1
+
+
+# --- do_reap_dead_processes --------------------------------------------------------------
+
+def test_sockets_of_a_dead_process_are_announced_like_disconnects(bus, monkeypatch):
+    me = current_process_id()
+    dead, fresh = add_process("dead"), add_process("fresh")
+    ana = login(bus, "sid-a", "ana")  # on this process
+    do_join_room("sid-a", ana.actor, 1)
+    as_process(monkeypatch, dead)
+    ben = login(bus, "sid-b", "ben")
+    do_join_room("sid-b", ben.actor, 1)
+    as_process(monkeypatch, fresh)
+    cy = login(bus, "sid-c", "cy")
+    do_join_room("sid-c", cy.actor, 1)
+    as_process(monkeypatch, me)
+    set_heartbeat_age(dead, 3600)
+    bus.clear()
+
+    assert do_reap_dead_processes(me) == 1
+    b = ben.actor.user_id
+    assert bus.emits == [
+        Emit("room:user:left", {"roomId": 1, "userId": b, "timestamp": NOW_Z}, to="room:1"),
+        Emit("rooms:update", {"id": 1, "usersCount": 2}),
+        Emit("user:offline", {"userId": b}),
+    ]
+    assert db.session.get(ServerProcess, dead) is None
+    assert db.session.get(Connection, "sid-b") is None
+    assert {c.sid for c in db.session.scalars(db.select(Connection))} == {"sid-a", "sid-c"}
+
+    bus.clear()
+    assert do_reap_dead_processes(me) == 0
+    assert do_reap_dead_processes("another-survivor") == 0
+    assert bus.emits == []
+
+
+def test_a_process_already_claimed_by_another_survivor_is_left_alone(bus, monkeypatch):
+    me = current_process_id()
+    dead = add_process("dead")
+    as_process(monkeypatch, dead)
+    login(bus, "sid-b", "ben")
+    as_process(monkeypatch, me)
+    set_heartbeat_age(dead, 3600)
+    db.session.get(ServerProcess, dead).reaped_by = "someone-else"
+    db.session.commit()
+
+    assert do_reap_dead_processes(me) == 0
+    assert bus.emits == [] and db.session.get(Connection, "sid-b") is not None
+
+
+def test_process_named_dead_is_reaped_even_with_a_fresh_heartbeat(bus, monkeypatch):
+    me = current_process_id()
+    dead = add_process("restarted")
+    as_process(monkeypatch, dead)
+    login(bus, "sid-b", "ben")
+    as_process(monkeypatch, me)
+
+    assert do_reap_dead_processes(me, also_dead=[dead]) == 1
+    assert bus.emits == [Emit("user:offline", {"userId": 1})]
+
+
+def test_user_with_two_sockets_on_a_dead_process_is_announced_once(bus, monkeypatch):
+    me = current_process_id()
+    dead = add_process("dead")
+    as_process(monkeypatch, dead)
+    ben = login(bus, "sid-b1", "ben")
+    login(bus, "sid-b2", token=ben.token)
+    do_join_room("sid-b1", ben.actor, 1)
+    do_join_room("sid-b2", ben.actor, 1)
+    as_process(monkeypatch, me)
+    set_heartbeat_age(dead, 3600)
+    bus.clear()
+
+    assert do_reap_dead_processes(me) == 2
+    assert bus.events().count("room:user:left") == 1
+    assert bus.events().count("user:offline") == 1
