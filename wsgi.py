@@ -5,10 +5,11 @@ monkey.patch_all()  # before anything else is imported
 
 from chatapp import create_app  # noqa: E402
 from chatapp.extensions import socketio  # noqa: E402
-from chatapp.jobs import ensure_presence_job  # noqa: E402
+from chatapp.jobs import ensure_presence_job, install_graceful_shutdown  # noqa: E402
 
 app = create_app()
 ensure_presence_job(app)
+install_graceful_shutdown(app)
 
 if __name__ == "__main__":
     socketio.run(app, host="0.0.0.0", port=app.config["PORT"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket as _socket
 
 from flask import Flask
@@ -12,7 +13,7 @@ from chatapp.actions.event_lifecycle import do_announce_due_statuses
 from chatapp.actions.presence import do_reap_dead_processes
 from chatapp.extensions import db, socketio
 from chatapp.models import ServerProcess
-from chatapp.process_registry import beat, current_process_id
+from chatapp.process_registry import beat, current_process_id, forget_process
 
 log = logging.getLogger(__name__)
 _started_in_pid: int | None = None
@@ -69,3 +70,39 @@ def ensure_presence_job(app: Flask) -> None:
         return
     _started_in_pid = os.getpid()
     socketio.start_background_task(_presence_loop, app)
+
+
+def close_all_sockets(app: Flask) -> None:
+    """Close every socket of this process as a network drop would: each disconnect handler
+    announces the departure and clears the presence rows, and clients reconnect (to a new
+    process) by themselves. Then this process's own row goes."""
+    socketio.server.eio.disconnect()
+    with app.app_context():
+        try:
+            forget_process()
+        finally:
+            db.session.remove()
+
+
+def install_graceful_shutdown(app: Flask) -> None:
+    """On SIGTERM, close the sockets before the server stops.
+
+    Under gunicorn the worker's own SIGTERM handler runs next and stops the worker; its
+    graceful wait then ends at once because no websocket is left open (it would otherwise wait
+    the full graceful timeout, then drop the sockets without any leave being announced)."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_terminate(signum, frame):
+        def close_then_stop():
+            try:
+                close_all_sockets(app)
+            except Exception:
+                log.exception("closing sockets at shutdown failed")
+            if callable(previous):
+                previous(signum, frame)
+            else:
+                os._exit(0)
+
+        socketio.start_background_task(close_then_stop)
+
+    signal.signal(signal.SIGTERM, on_terminate)

@@ -9,7 +9,7 @@ import os
 import socket as _socket
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from chatapp.extensions import db
 from chatapp.models import ServerProcess
@@ -37,3 +37,13 @@ def beat() -> None:
         .values(heartbeat_at=utcnow())
     )
     db.session.commit()
+
+
+def forget_process() -> None:
+    """Remove this process's row at a clean shutdown (its sockets are already gone)."""
+    global _process_id
+    if _process_id is None:
+        return
+    db.session.execute(delete(ServerProcess).where(ServerProcess.id == _process_id))
+    db.session.commit()
+    _process_id = None

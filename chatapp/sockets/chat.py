@@ -19,6 +19,7 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ProtocolNamespace):
     def on_connect(self, auth=None):
         """A handshake carrying ``auth: {token}`` is identified at once; a bad token gets
         ``auth:error`` and the socket stays anonymous (it may still log in as a guest)."""
+        state_of(request.sid)  # from now on the socket is known (see ProtocolNamespace)
         token = auth.get("token") if isinstance(auth, dict) else None
         if not token:
             return None

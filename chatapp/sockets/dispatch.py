@@ -15,6 +15,7 @@ from flask_socketio import Namespace
 from chatapp import broadcast
 from chatapp.errors import ChatError
 from chatapp.extensions import db
+from chatapp.sockets.state import has_state
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class ProtocolNamespace(Namespace):
 
     def trigger_event(self, event, *args):
         if event in ("connect", "disconnect"):
+            if self._is_client_event_named_like_lifecycle(event, args[0]):
+                return None
             method = getattr(self, f"on_{event}")
         else:
             name = self.EVENTS.get(event)
@@ -38,6 +41,14 @@ class ProtocolNamespace(Namespace):
             method = getattr(self, name)
         return self.socketio._handle_event(self._guarded(event, method), event, self.namespace,
                                            *args)
+
+    def _is_client_event_named_like_lifecycle(self, event: str, sid: str) -> bool:
+        """A client may emit an ordinary event called "connect" or "disconnect"; only the
+        server's own lifecycle calls may reach the handlers. A real disconnect runs while the
+        socket is already marked as leaving; a real connect runs before the socket has state."""
+        if event == "disconnect":
+            return self.server.manager.is_connected(sid, self.namespace)
+        return has_state(sid)
 
     @staticmethod
     def _guarded(event: str, method):

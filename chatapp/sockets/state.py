@@ -29,6 +29,10 @@ def state_of(sid: str) -> SocketState:
     return state
 
 
+def has_state(sid: str) -> bool:
+    return sid in _sockets
+
+
 def forget(sid: str) -> None:
     _sockets.pop(sid, None)
 

@@ -1,0 +1,134 @@
+"""History and identity survive a server restart; the REST history pages correctly.
+
+This module's ``server`` (module scoped, from conftest) is restarted here; other modules have
+their own processes and are unaffected."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e_support import (api_get, assert_room_message, is_int, join, login, new_room,
+                               room_page, send, uid)
+
+
+def users_count(server, room_id: int) -> int:
+    return next(r["usersCount"] for r in api_get(server, "/api/rooms").json() if r["id"] == room_id)
+
+
+def wait_until(condition, timeout: float = 5) -> bool:
+    """Poll ``condition`` (a REST look-up) until it holds or ``timeout`` passes."""
+    deadline = time.time() + timeout
+    while not condition():
+        if time.time() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_health(server):
+    response = api_get(server, "/api/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_history_and_identity_survive_a_restart(server, connect, unique):
+    ana, ben = login(connect, unique("ana")), login(connect, unique("ben"))
+    room = new_room(ana, unique)
+    join(ben, room)
+    sent = [send(ana, room, "one"), send(ben, room, "two"), send(ana, room, "  three  ")]
+    assert [m["id"] for m in sent] == sorted(m["id"] for m in sent)
+    assert ana.call("message:private", {"to": uid(ben), "message": "psst"})["ok"]
+    ana_id, ana_token, ben_token = uid(ana), ana.token, ben.token
+    ana.close()
+    ben.close()  # (restarting under connected clients: see the test below)
+    wait_until(lambda: users_count(server, room) == 0)
+
+    server.restart()
+    assert api_get(server, "/api/health").status_code == 200
+
+    cara = login(connect, unique("cara"))
+    listed = [r for r in cara.wait_for("rooms:list") if r["id"] == room]
+    assert listed and listed[0]["usersCount"] == 0
+    join(cara, room)
+    history = cara.wait_for("room:history", lambda d: d["roomId"] == room)["messages"]
+    assert history == sent  # same ids, order, authors, timestamps
+    assert_room_message(history[2], author=ana, content="three")
+
+    again = connect()
+    ack = again.call("user:login", {"token": ana_token})
+    assert ack["ok"] and ack["user"]["userId"] == ana_id, ack
+    page = api_get(server, f"/api/conversations/{ana_id}/messages", ben_token).json()
+    assert [m["content"] for m in page["messages"]] == ["psst"]
+
+    after = send(cara, room, "four")
+    assert after["id"] > sent[-1]["id"]
+    assert [m["id"] for m in room_page(server, room)["messages"]] == \
+        [after["id"]] + [m["id"] for m in reversed(sent)]
+
+
+def test_room_history_pages_newest_first(server, connect, unique):
+    ana = login(connect, unique("ana"))
+    room = new_room(ana, unique)
+    ids = [send(ana, room, f"m{n}")["id"] for n in range(105)]
+    newest_first = list(reversed(ids))
+
+    page = room_page(server, room)
+    assert [m["id"] for m in page["messages"]] == newest_first[:50]  # default page size
+    assert page["nextBefore"] == newest_first[49]
+    assert_room_message(page["messages"][0], author=ana, content="m104")
+
+    capped = room_page(server, room, limit=500)
+    assert [m["id"] for m in capped["messages"]] == newest_first[:100]
+    assert is_int(capped["nextBefore"]) and capped["nextBefore"] == newest_first[99]
+    rest = room_page(server, room, limit=100, before=capped["nextBefore"])
+    assert [m["id"] for m in rest["messages"]] == newest_first[100:]
+    assert rest["nextBefore"] is None
+
+    walked, cursor = [], None
+    for _ in range(20):
+        params = {"limit": 20, **({"before": cursor} if cursor else {})}
+        body = room_page(server, room, **params)
+        walked += [m["id"] for m in body["messages"]]
+        cursor = body["nextBefore"]
+        if cursor is None:
+            break
+    assert walked == newest_first
+
+    middle = room_page(server, room, before=ids[10], limit=3)
+    assert [m["content"] for m in middle["messages"]] == ["m9", "m8", "m7"]
+
+
+def test_room_history_rejects_bad_parameters(server):
+    for params in ({"limit": 0}, {"limit": "ten"}, {"before": "x"}, {"limit": -5}):
+        response = api_get(server, "/api/rooms/1/messages", **params)
+        assert response.status_code == 400, (params, response.text)
+        assert response.json()["error"]["code"] == "invalid"
+    missing = api_get(server, "/api/rooms/987654/messages")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_a_restart_under_connected_clients_leaves_no_ghosts(server, connect, unique):
+    name = unique("ghost")
+    ghost = login(connect, name)
+    room = new_room(ghost, unique)
+    assert users_count(server, room) == 1
+    process = server.process
+    started = time.time()
+    server.stop()  # SIGTERM, then SIGKILL after 15 s if the server is still there
+    stopped_in, exit_code = time.time() - started, process.returncode
+    server.start()
+
+    cleared = wait_until(lambda: users_count(server, room) == 0, timeout=3)
+    newcomer = login(connect, name)  # the old socket is gone: its name is free again
+    problems = []
+    if exit_code != 0 or stopped_in > 10:
+        problems.append(f"SIGTERM: exit code {exit_code} after {stopped_in:.1f}s")
+    if not cleared:
+        problems.append(f"room {room} still counts {users_count(server, room)} user(s) 3s "
+                        "after the restart")
+    if newcomer.user["username"] != name:
+        problems.append(f"{name!r} is still taken after the restart: got "
+                        f"{newcomer.user['username']!r}")
+    assert problems == []
