@@ -6,11 +6,11 @@ from sqlalchemy.exc import IntegrityError
 
 from chatapp import broadcast, event_queries, queries
 from chatapp.actions.event_lifecycle import new_event
-from chatapp.actions.presence import announce_departure
-from chatapp.errors import NotFound, NotMember
+from chatapp.actions.presence import enter_room, leave_room
+from chatapp.errors import NotFound
 from chatapp.extensions import db
 from chatapp.identity import Actor
-from chatapp.models import Event, Room, RoomPresence
+from chatapp.models import Event, Room
 from chatapp.serializers import event_summary, stored_event_message_payload
 from chatapp.timeutil import isoformat_z, utcnow
 
@@ -45,12 +45,7 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
     event = find_or_create_event(actor, event_id)
     if leaving_room_id is not None and leaving_room_id != event.room_id:
         do_leave_event(sid, actor, leaving_room_id)
-    already_in = db.session.get(RoomPresence, (sid, event.room_id)) is not None
-    user_was_there = queries.user_has_presence_in_room(actor.user_id, event.room_id)
-    if not already_in:
-        db.session.add(RoomPresence(sid=sid, room_id=event.room_id))
-        db.session.commit()
-    broadcast.subscribe(sid, broadcast.room_channel(event.room_id))
+    already_in, user_was_there = enter_room(sid, actor.user_id, event.room_id)
     participants = event_queries.participants(event.room_id)
     if not already_in:
         broadcast.user_joined_event(event.room_id, actor.username, participants,
@@ -68,13 +63,7 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
 def do_leave_event(sid: str, actor: Actor, room_id: int) -> None:
     """Take socket ``sid`` out of the event whose chat is ``room_id``; ``userLeft`` goes to the
     event if it was the user's last socket there."""
-    presence = db.session.get(RoomPresence, (sid, room_id))
-    if presence is None:
-        raise NotMember("you are not in an event")
-    db.session.delete(presence)
-    db.session.commit()
-    broadcast.unsubscribe(sid, broadcast.room_channel(room_id))
-    announce_departure(db.session.get(Room, room_id), actor.user_id, actor.username)
+    leave_room(sid, actor.user_id, actor.username, db.session.get(Room, room_id))
 
 
 def do_event_typing(sid: str, actor: Actor, room_id: int, is_typing: bool) -> None:

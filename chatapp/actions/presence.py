@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select, update
 
 from chatapp import broadcast, event_queries, queries
+from chatapp.errors import NotMember
 from chatapp.extensions import db
 from chatapp.models import Connection, Room, RoomPresence, ServerProcess
 from chatapp.models.room import ROOM_KIND_EVENT
@@ -20,6 +21,33 @@ def rooms_of_socket(sid: str) -> list[Room]:
     stmt = select(Room).join(RoomPresence, RoomPresence.room_id == Room.id).where(
         RoomPresence.sid == sid)
     return list(db.session.scalars(stmt))
+
+
+def enter_room(sid: str, user_id: int, room_id: int) -> tuple[bool, bool]:
+    """Record socket ``sid`` in a room (committed) and subscribe it to the room's channel.
+
+    Returns ``(socket_was_in, user_was_in)``: whether this socket, and whether any live socket
+    of the user (another tab), was already there, which decides who hears of the arrival."""
+    socket_was_in = db.session.get(RoomPresence, (sid, room_id)) is not None
+    user_was_in = queries.user_has_presence_in_room(user_id, room_id)
+    if not socket_was_in:
+        db.session.add(RoomPresence(sid=sid, room_id=room_id))
+        db.session.commit()
+    broadcast.subscribe(sid, broadcast.room_channel(room_id))
+    return socket_was_in, user_was_in
+
+
+def leave_room(sid: str, user_id: int, username: str, room: Room) -> None:
+    """Take socket ``sid`` out of a room (committed), unsubscribe it and announce it; raise
+    :class:`NotMember` if it was not there."""
+    presence = db.session.get(RoomPresence, (sid, room.id))
+    if presence is None:
+        where = "this event" if room.kind == ROOM_KIND_EVENT else f"room {room.id}"
+        raise NotMember(f"you are not in {where}")
+    db.session.delete(presence)
+    db.session.commit()
+    broadcast.unsubscribe(sid, broadcast.room_channel(room.id))
+    announce_departure(room, user_id, username)
 
 
 def announce_departure(room: Room, user_id: int, username: str) -> None:

@@ -5,8 +5,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from chatapp import broadcast, queries
-from chatapp.actions.presence import announce_departure
-from chatapp.errors import Conflict, NotFound, NotMember
+from chatapp.actions.presence import enter_room, leave_room
+from chatapp.errors import Conflict, NotFound
 from chatapp.extensions import db
 from chatapp.identity import Actor
 from chatapp.models import Room, RoomPresence
@@ -32,12 +32,7 @@ def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]
     room (only to this socket if the user was already there in another tab) and
     ``rooms:update`` to everyone. Joining twice just sends the history again."""
     room = check_community_room(room_id)
-    already_in = db.session.get(RoomPresence, (sid, room.id)) is not None
-    user_was_there = queries.user_has_presence_in_room(actor.user_id, room.id)
-    if not already_in:
-        db.session.add(RoomPresence(sid=sid, room_id=room.id))
-        db.session.commit()
-    broadcast.subscribe(sid, broadcast.room_channel(room.id))
+    already_in, user_was_there = enter_room(sid, actor.user_id, room.id)
     history = [message_payload(m) for m in
                queries.room_history(room.id, current_app.config["HISTORY_LIMIT"])]
     broadcast.room_history(sid, room.id, history)
@@ -52,13 +47,7 @@ def do_leave_room(sid: str, actor: Actor, room_id: int) -> Room:
     """Take socket ``sid`` out of a room; ``room:user:left`` goes to the room when it was the
     user's last socket there, ``rooms:update`` to everyone."""
     room = check_community_room(room_id)
-    presence = db.session.get(RoomPresence, (sid, room.id))
-    if presence is None:
-        raise NotMember(f"you are not in room {room_id}")
-    db.session.delete(presence)
-    db.session.commit()
-    broadcast.unsubscribe(sid, broadcast.room_channel(room.id))
-    announce_departure(room, actor.user_id, actor.username)
+    leave_room(sid, actor.user_id, actor.username, room)
     return room
 
 
