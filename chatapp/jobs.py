@@ -43,7 +43,12 @@ def dead_local_processes() -> list[str]:
 def presence_tick() -> None:
     """One round: refresh our heartbeat, clear the sockets of dead processes, and announce
     event status changes that time caused."""
-    beat()
+    if not beat():
+        # Our sockets were announced as gone and their rows deleted: close them so that their
+        # clients reconnect and are registered again, rather than linger unseen.
+        log.warning("this process was taken for dead; closing its sockets")
+        socketio.server.eio.disconnect()
+        current_process_id()
     do_reap_dead_processes(current_process_id(), also_dead=dead_local_processes())
     do_announce_due_statuses()
 

@@ -30,13 +30,20 @@ def current_process_id() -> str:
     return _process_id
 
 
-def beat() -> None:
-    """Refresh this process's heartbeat."""
-    db.session.execute(
-        update(ServerProcess).where(ServerProcess.id == current_process_id())
+def beat() -> bool:
+    """Refresh this process's heartbeat. False if our row is gone or claimed: another process
+    took us for dead (a long stall) and has already announced our sockets as gone."""
+    global _process_id
+    result = db.session.execute(
+        update(ServerProcess)
+        .where(ServerProcess.id == current_process_id(), ServerProcess.reaped_by.is_(None))
         .values(heartbeat_at=utcnow())
     )
     db.session.commit()
+    if result.rowcount == 1:
+        return True
+    _process_id = None  # register afresh on next use
+    return False
 
 
 def forget_process() -> None:

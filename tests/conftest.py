@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from tests import databases
 from tests.helpers import ChatClient, ServerProcess
+
+
+def pytest_report_header(config):
+    return f"database backend: {databases.BACKEND} (set TEST_DATABASE=postgresql for PostgreSQL)"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    databases.drop_created_databases()
 
 
 @pytest.fixture
@@ -14,15 +23,17 @@ def app(tmp_path: Path):
     from flask_migrate import upgrade
 
     from chatapp import create_app
+    from chatapp.extensions import db
 
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'unit.sqlite3'}",
-    })
-    with app.app_context():
-        upgrade()
+    url = databases.unit_database_url(tmp_path)
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
+                      "REDIS_URL": None})
+    if databases.BACKEND == "sqlite":
+        with app.app_context():
+            upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -37,7 +48,7 @@ def runner(app):
 
 def server_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
+        "DATABASE_URL": databases.server_database_url(tmp_path),
         "SECRET_KEY": "e2e-secret",
         "CLIENT_URL": "http://localhost:3000",
         "TEST_LOG_DIR": str(tmp_path),

@@ -169,8 +169,8 @@ def test_conversation_with_an_unknown_user_is_a_404(client, bus):
 
 def test_health_ok(client):
     response = client.get("/api/health")
-    assert (response.status_code, response.get_json()) == (200, {"status": "ok",
-                                                                 "database": "ok"})
+    assert (response.status_code, response.get_json()) == (200, {
+        "status": "ok", "database": "ok", "redis": "not_configured"})
 
 
 def test_health_503_when_the_database_is_unreachable(tmp_path):
@@ -178,7 +178,15 @@ def test_health_503_when_the_database_is_unreachable(tmp_path):
                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db"})
     response = broken.test_client().get("/api/health")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": "unavailable"}
+    assert response.get_json() == {"status": "unavailable", "database": "unavailable",
+                                   "redis": "not_configured"}
+
+
+def test_health_reports_redis_separately(app, client):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/api/health")
+    assert (response.status_code, response.get_json()) == (503, {
+        "status": "unavailable", "database": "ok", "redis": "unavailable"})
 
 
 def test_health_503_when_a_query_fails(client, monkeypatch):
