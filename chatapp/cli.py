@@ -3,9 +3,30 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
+from chatapp.actions.accounts import account_named, do_register
 from chatapp.actions.presence import do_reap_dead_processes
+from chatapp.errors import ChatError
 from chatapp.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create-admin")
+@click.argument("username")
+@click.password_option(help="The password (prompted, with confirmation, if not given).")
+def create_admin_command(username: str, password: str) -> None:
+    """Create an admin account, or make an existing account an admin."""
+    user = account_named(username)
+    if user is None:
+        try:
+            user = do_register(username, password)
+        except ChatError as error:
+            raise click.ClickException(error.message) from None
+    user.is_admin = True
+    db.session.commit()
+    click.echo(f"{user.username} (id {user.id}) is an admin")
 
 
 @click.command("reap-presence")
@@ -17,4 +38,5 @@ def reap_presence_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
     app.cli.add_command(reap_presence_command)

@@ -61,6 +61,13 @@ def development_secret_key(instance_path: Path) -> str:
     return key
 
 
+RATE_LIMIT_SETTINGS = [
+    f"RATE_LIMIT_{kind}{suffix}"
+    for kind in ("MESSAGES", "TYPING", "ROOM_CREATE", "REST_WRITES", "LOGIN_FAILURES", "PER_IP")
+    for suffix in ("", "_GUEST")
+]
+
+
 def load_config(instance_path: Path) -> dict:
     """Return the settings as a dict; raise :class:`ConfigError` on a bad or missing one."""
     production = env_str("APP_ENV", "development") == "production"
@@ -86,7 +93,17 @@ def load_config(instance_path: Path) -> dict:
         "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
         "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
         "EVENTS_AUTO_CREATE": env_bool("EVENTS_AUTO_CREATE", True),
+        "ALLOW_GUESTS": env_bool("ALLOW_GUESTS", True),
+        "TOKEN_MAX_AGE": env_int("TOKEN_MAX_AGE", 7 * 24 * 3600),
+        "POLICY_CACHE_SECONDS": env_int("POLICY_CACHE_SECONDS", 2),
+        "RATE_LIMITS_ENABLED": env_bool("RATE_LIMITS_ENABLED", True),
+        # Number of proxies in front whose X-Forwarded-For is trusted for client addresses.
+        "PROXY_COUNT": env_int("PROXY_COUNT", 0),
+        **{name: env_str(name) for name in RATE_LIMIT_SETTINGS},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": env_int("TOKEN_MAX_AGE", 7 * 24 * 3600),
+        # A form's CSRF token lives as long as the session, not an hour: a chat tab stays open.
+        "WTF_CSRF_TIME_LIMIT": None,
     }

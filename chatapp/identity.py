@@ -3,6 +3,7 @@ never from an id the client fills in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -22,10 +23,11 @@ class Actor:
     username: str
     avatar: str | None
     is_guest: bool
+    is_admin: bool = False
 
     @classmethod
     def of(cls, user: User) -> "Actor":
-        return cls(user.id, user.username, user.avatar, user.is_guest)
+        return cls(user.id, user.username, user.avatar, user.is_guest, user.is_admin)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -42,8 +44,11 @@ def user_from_token(token: object) -> User:
     or revoked."""
     if not isinstance(token, str) or not token or len(token) > 1000:
         raise AuthFailed("Authentication failed: malformed token")
+    config = current_app.config
     try:
-        claims = _serializer().loads(token, max_age=current_app.config["GUEST_TOKEN_MAX_AGE"])
+        claims, issued_at = _serializer().loads(
+            token, max_age=max(config["GUEST_TOKEN_MAX_AGE"], config["TOKEN_MAX_AGE"]),
+            return_timestamp=True)
     except SignatureExpired:
         raise AuthFailed("Authentication failed: token expired") from None
     except BadSignature:
@@ -51,6 +56,24 @@ def user_from_token(token: object) -> User:
     user = db.session.get(User, claims.get("uid")) if isinstance(claims, dict) else None
     if user is None or claims.get("v") != user.token_version:
         raise AuthFailed("Authentication failed: token revoked")
+    max_age = config["GUEST_TOKEN_MAX_AGE"] if user.is_guest else config["TOKEN_MAX_AGE"]
+    if (datetime.now(timezone.utc) - issued_at).total_seconds() > max_age:
+        raise AuthFailed("Authentication failed: token expired")
+    return user
+
+
+def token_expiry(user: User) -> datetime:
+    config = current_app.config
+    max_age = config["GUEST_TOKEN_MAX_AGE"] if user.is_guest else config["TOKEN_MAX_AGE"]
+    return datetime.now(timezone.utc) + timedelta(seconds=max_age)
+
+
+def user_from_session(session) -> User | None:
+    """The account a browser session is logged in as (None if none, or if revoked since)."""
+    user_id, version = session.get("user_id"), session.get("token_version")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or user.token_version != version:
+        return None
     return user
 
 

@@ -52,6 +52,7 @@ def room_summary(room: "Room", users_count: int) -> dict:
         "description": room.description,
         "category": room.category,
         "usersCount": users_count,
+        "isPrivate": room.is_private,
     }
 
 
@@ -87,4 +88,17 @@ def event_summary(event: "Event", participant_count: int, message_count: int) ->
         "participantCount": participant_count,
         "messageCount": message_count,
         "createdAt": isoformat_z(event.created_at),
+    }
+
+
+def profile_payload(user: "User") -> dict:
+    """A user as they see themselves (REST ``/api/users/me``, the token answer)."""
+    return {
+        "userId": user.id,
+        "username": user.username,
+        "displayName": user.display_name,
+        "avatar": user.avatar,
+        "status": user.status,
+        "isGuest": user.is_guest,
+        "isAdmin": user.is_admin,
     }

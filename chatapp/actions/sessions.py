@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
+
 from chatapp import broadcast, queries
 from chatapp.actions.presence import do_remove_socket
-from chatapp.errors import AuthFailed
+from chatapp.actions.accounts import account_named, is_reserved, is_safe_url
+from chatapp.errors import AuthFailed, Invalid
 from chatapp.extensions import db
 from chatapp.identity import Actor, issue_token, user_from_token
 from chatapp.models import Connection, User
@@ -26,19 +29,30 @@ class LoginResult:
 
 
 def check_guest_name(username: object) -> str:
-    return clean_text(username, "username", max_length=USERNAME_MAX, single_line=True)
+    name = clean_text(username, "username", max_length=USERNAME_MAX, single_line=True)
+    if is_reserved(name):
+        raise Invalid(f"{name!r} is reserved", fields={"username": "is reserved"})
+    return name
 
 
 def check_avatar(avatar: object) -> str | None:
-    if avatar is None or avatar == "":
+    """Old clients send any avatar string; only a safe URL is kept (never ``javascript:``)."""
+    if not isinstance(avatar, str) or not avatar.strip():
         return None
-    return clean_text(avatar, "avatar", max_length=AVATAR_MAX, required=False, single_line=True) or None
+    avatar = avatar.strip()
+    return avatar if len(avatar) <= AVATAR_MAX and is_safe_url(avatar) else None
+
+
+def name_taken(name: str) -> bool:
+    """Taken if an account has it (guests never use an account's name) or someone online
+    goes by it."""
+    return account_named(name) is not None or queries.online_user_named(name, other_than=None)
 
 
 def free_guest_name(wanted: str) -> str:
-    """``wanted``, or ``wanted-2``, ``wanted-3``... if someone online already goes by it."""
+    """``wanted``, or ``wanted-2``, ``wanted-3``... if that name is taken."""
     candidate, n = wanted, 1
-    while queries.online_user_named(candidate, other_than=None):
+    while name_taken(candidate):
         n += 1
         suffix = f"-{n}"
         candidate = wanted[: USERNAME_MAX - len(suffix)] + suffix
@@ -58,6 +72,8 @@ def resolve_login_user(*, token: object, username: object, avatar: object,
         return user_from_token(token)
     if current is not None:
         return db.session.get(User, current.user_id)
+    if not current_app.config["ALLOW_GUESTS"]:
+        raise AuthFailed("Authentication failed: guests are not allowed; log in with an account")
     name = check_guest_name(username)
     guest = User(username=free_guest_name(name), avatar=check_avatar(avatar), is_guest=True,
                  token_version=1)
@@ -66,12 +82,14 @@ def resolve_login_user(*, token: object, username: object, avatar: object,
 
 
 def do_login(sid: str, *, token: object = None, username: object = None, avatar: object = None,
-             current: Actor | None = None) -> LoginResult:
-    """Make socket ``sid`` act as a user; emit ``rooms:list`` and ``user:session`` to it and
-    ``user:online`` to everyone else if this is the user's first socket."""
+             current: Actor | None = None, session_user: User | None = None) -> LoginResult:
+    """Make socket ``sid`` act as a user (named by a token, a browser session, or a new guest);
+    emit ``rooms:list`` and ``user:session`` to it and ``user:online`` to everyone else if
+    this is the user's first socket."""
     try:
-        user = resolve_login_user(token=token, username=username, avatar=avatar, current=current)
-    except AuthFailed:
+        user = session_user or resolve_login_user(token=token, username=username, avatar=avatar,
+                                                  current=current)
+    except (AuthFailed, Invalid):
         db.session.rollback()
         raise
     existing = db.session.get(Connection, sid)
@@ -87,7 +105,7 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
 
     actor = Actor.of(user)
     token_out = issue_token(user)
-    rooms = [room_summary(room, n) for room, n in queries.community_rooms_with_counts()]
+    rooms = [room_summary(room, n) for room, n in queries.community_rooms_with_counts(actor)]
     broadcast.subscribe(sid, broadcast.user_channel(user.id))
     broadcast.rooms_list(sid, rooms)
     broadcast.session_info(sid, user_payload(actor), token_out)

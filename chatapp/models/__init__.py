@@ -1,8 +1,10 @@
 """The ORM models. Columns and relationships only: no HTTP, no emits."""
 from chatapp.models.event import Event
 from chatapp.models.message import Message
+from chatapp.models.moderation import ModerationRecord, RoomBan, RoomMember, RoomMute
 from chatapp.models.presence import Connection, RoomPresence, ServerProcess
 from chatapp.models.room import Room
 from chatapp.models.user import User
 
-__all__ = ["Connection", "Event", "Message", "Room", "RoomPresence", "ServerProcess", "User"]
+__all__ = ["Connection", "Event", "Message", "ModerationRecord", "Room", "RoomBan", "RoomMember",
+           "RoomMute", "RoomPresence", "ServerProcess", "User"]

@@ -25,6 +25,9 @@ class Message(db.Model):
     sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     content: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A moderator's deletion: the row stays for the record, but no one reads it any more.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     room = relationship("Room", back_populates="messages")
     sender = relationship("User", foreign_keys=[sender_id], lazy="joined")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from chatapp.extensions import db
@@ -26,7 +26,12 @@ class Room(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(String(500), default="")
     category: Mapped[str] = mapped_column(String(40), default="general")
+    # The owner of a community room (an event's owner is its host).
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Private rooms are listed, joined and read only by their members (room_members).
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # At most one message per this many seconds per user; 0 is off. Moderators are exempt.
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     messages: WriteOnlyMapped["Message"] = relationship(  # noqa: F821

@@ -16,6 +16,12 @@ class User(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
+    # Accounts only: the lower-cased username, unique, so names are case-insensitively unique
+    # among accounts while guests (NULL here) may share a name with someone offline.
+    account_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     avatar: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str | None] = mapped_column(String(100))
     is_guest: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,154 @@
+"""Accounts: registering, logging in, logging out, passwords and profiles."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from chatapp import broadcast, ratelimit
+from chatapp.errors import AuthFailed, Conflict, Invalid
+from chatapp.extensions import db
+from chatapp.models import Connection, User
+from chatapp.passwords import hash_password, needs_rehash, verify_password
+from chatapp.validation import clean_text
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")
+RESERVED_NAMES = frozenset({
+    "admin", "administrator", "root", "system", "moderator", "mod", "support", "staff",
+    "server", "bot", "null", "undefined", "anonymous", "guest", "everyone", "here",
+})
+PASSWORD_MIN, PASSWORD_MAX = 10, 200
+DISPLAY_NAME_MAX, AVATAR_MAX, STATUS_MAX = 64, 500, 100
+
+
+def is_reserved(name: str) -> bool:
+    return name.lower() in RESERVED_NAMES
+
+
+def check_username(username: object) -> str:
+    """3-32 letters, digits, '.', '_' or '-', starting with a letter or digit; not reserved."""
+    if not isinstance(username, str) or not USERNAME_PATTERN.match(username.strip()):
+        raise Invalid("username must be 3-32 letters, digits, '.', '_' or '-'",
+                      fields={"username": "3-32 letters, digits, '.', '_' or '-'"})
+    username = username.strip()
+    if is_reserved(username):
+        raise Invalid(f"{username!r} is reserved", fields={"username": "is reserved"})
+    return username
+
+
+def check_password(password: object, *, username: str) -> str:
+    """At least 10 characters, not the username, not one character repeated."""
+    if not isinstance(password, str):
+        raise Invalid("password must be a string", fields={"password": "is required"})
+    problem = None
+    if len(password) < PASSWORD_MIN:
+        problem = f"at least {PASSWORD_MIN} characters"
+    elif len(password) > PASSWORD_MAX:
+        problem = f"at most {PASSWORD_MAX} characters"
+    elif password.lower() == username.lower() or len(set(password)) < 4:
+        problem = "too easy to guess"
+    if problem:
+        raise Invalid(f"password: {problem}", fields={"password": problem})
+    return password
+
+
+def account_named(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.account_key == username.lower()))
+
+
+def do_register(username: object, password: object, *, display_name: object = None) -> User:
+    """Create an account. Names are unique case-insensitively among accounts."""
+    name = check_username(username)
+    secret = check_password(password, username=name)
+    shown = clean_text(display_name, "displayName", max_length=DISPLAY_NAME_MAX, required=False,
+                       single_line=True) or None
+    if account_named(name) is not None:
+        raise Conflict(f"the username {name!r} is taken", fields={"username": "is taken"})
+    user = User(username=name, account_key=name.lower(), password_hash=hash_password(secret),
+                display_name=shown, is_guest=False, token_version=1)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def do_authenticate(username: object, password: object, *, client_ip: str | None) -> User:
+    """The account for these credentials, or :class:`AuthFailed`. Failed attempts are limited
+    per username and per IP address; a success clears the username's count."""
+    name = username.strip() if isinstance(username, str) else ""
+    ratelimit_keys = (f"user:{name.lower()}", f"ip:{client_ip}" if client_ip else None)
+    # Over the limit, even the right password is refused: otherwise guessing goes on.
+    ratelimit.ensure_below("RATE_LIMIT_LOGIN_FAILURES", *ratelimit_keys)
+    user = account_named(name) if name else None
+    if not verify_password(user.password_hash if user else None,
+                           password if isinstance(password, str) else ""):
+        ratelimit.check("RATE_LIMIT_LOGIN_FAILURES", *ratelimit_keys)
+        raise AuthFailed("wrong username or password")
+    ratelimit.forget_login_failures(ratelimit_keys[0])
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def disconnect_user_sockets(user_id: int) -> None:
+    """Close every socket of the user, on any process (the message queue carries it)."""
+    sids = db.session.scalars(select(Connection.sid).where(Connection.user_id == user_id)).all()
+    for sid in sids:
+        broadcast.disconnect_socket(sid)
+
+
+def do_logout(user: User) -> None:
+    """Revoke every token the user holds and close their sockets."""
+    user.token_version += 1
+    db.session.commit()
+    disconnect_user_sockets(user.id)
+
+
+def do_change_password(user: User, current: object, new: object) -> None:
+    """Replace the password (the current one must be given; failures are throttled like
+    logins) and revoke every token and session issued before."""
+    key = f"user:{user.username.lower()}"
+    ratelimit.ensure_below("RATE_LIMIT_LOGIN_FAILURES", key)
+    if not verify_password(user.password_hash, current if isinstance(current, str) else ""):
+        ratelimit.check("RATE_LIMIT_LOGIN_FAILURES", key)
+        raise AuthFailed("the current password is wrong")
+    user.password_hash = hash_password(check_password(new, username=user.username))
+    user.token_version += 1  # every token issued before is revoked
+    db.session.commit()
+    disconnect_user_sockets(user.id)
+
+
+def do_update_profile(user: User, data: dict) -> User:
+    """Display name, avatar URL (http or https only) and status text."""
+    if "displayName" in data:
+        user.display_name = clean_text(data["displayName"], "displayName",
+                                       max_length=DISPLAY_NAME_MAX, required=False,
+                                       single_line=True) or None
+    if "avatar" in data:
+        user.avatar = check_avatar_url(data["avatar"])
+    if "status" in data:
+        user.status = clean_text(data["status"], "status", max_length=STATUS_MAX, required=False,
+                                 single_line=True) or None
+    db.session.commit()
+    return user
+
+
+URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def is_safe_url(url: str) -> bool:
+    """http(s), or a relative URL on this site: never ``javascript:``, ``data:``, another
+    scheme, or a protocol-relative ``//host`` link."""
+    if re.search(r"[\s\"'<>\\`]", url) or url.startswith("//"):
+        return False
+    scheme = URL_SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in ("http", "https")
+
+
+def check_avatar_url(value: object) -> str | None:
+    url = clean_text(value, "avatar", max_length=AVATAR_MAX, required=False, single_line=True)
+    if not url:
+        return None
+    if not is_safe_url(url):
+        raise Invalid("avatar must be an http(s) URL", fields={"avatar": "must be an http(s) URL"})
+    return url
