@@ -60,7 +60,7 @@ def events_with_counts(statuses: list[str] | None, *, event_id: str | None = Non
     )
     messages = (
         select(Message.room_id, func.count().label("n"))
-        .where(Message.room_id.is_not(None))
+        .where(Message.room_id.is_not(None), Message.deleted_at.is_(None))
         .group_by(Message.room_id)
         .subquery()
     )
@@ -94,7 +94,7 @@ def iter_transcript_rows(room_id: int, batch: int = 500):
         rows = db.session.execute(
             select(Message.id, Message.created_at, User.username, Message.content)
             .join(User, User.id == Message.sender_id)
-            .where(Message.room_id == room_id, Message.id > after)
+            .where(Message.room_id == room_id, Message.id > after, Message.deleted_at.is_(None))
             .order_by(Message.id).limit(batch)).all()
         yield from rows
         if len(rows) < batch:

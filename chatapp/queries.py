@@ -7,7 +7,8 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from chatapp.extensions import db
-from chatapp.models import Connection, Message, Room, RoomPresence, ServerProcess, User
+from chatapp.models import (Connection, Message, Room, RoomMember, RoomPresence, ServerProcess,
+                            User)
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.timeutil import utcnow
 
@@ -39,8 +40,20 @@ def room_users_count(room_id: int) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def community_rooms_with_counts() -> list[tuple[Room, int]]:
-    """Every community room, oldest first, with its distinct-user count."""
+def visible_rooms_condition(viewer):
+    """Public rooms, plus the private rooms ``viewer`` belongs to (all of them for admins)."""
+    if viewer is not None and viewer.is_admin:
+        return True
+    public = Room.is_private.is_(False)
+    if viewer is None:
+        return public
+    mine = select(RoomMember.room_id).where(RoomMember.user_id == viewer.user_id)
+    return or_(public, Room.created_by_id == viewer.user_id, Room.id.in_(mine))
+
+
+def community_rooms_with_counts(viewer=None) -> list[tuple[Room, int]]:
+    """Every community room ``viewer`` (an Actor, or None: anonymous) may see, oldest first,
+    with its distinct-user count."""
     live = live_connections()
     counts = (
         select(RoomPresence.room_id, func.count(func.distinct(live.c.user_id)).label("n"))
@@ -51,7 +64,7 @@ def community_rooms_with_counts() -> list[tuple[Room, int]]:
     stmt = (
         select(Room, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.room_id == Room.id)
-        .where(Room.kind == ROOM_KIND_COMMUNITY)
+        .where(Room.kind == ROOM_KIND_COMMUNITY, visible_rooms_condition(viewer))
         .order_by(Room.id)
     )
     return [(room, count) for room, count in db.session.execute(stmt)]
@@ -69,7 +82,7 @@ def room_history(room_id: int, limit: int) -> list[Message]:
 
 def room_messages_page(room_id: int, *, before: int | None, limit: int) -> list[Message]:
     """Newest first, strictly older than message id ``before`` when given."""
-    stmt = select(Message).where(Message.room_id == room_id)
+    stmt = select(Message).where(Message.room_id == room_id, Message.deleted_at.is_(None))
     if before is not None:
         stmt = stmt.where(Message.id < before)
     stmt = stmt.order_by(Message.id.desc()).limit(limit)

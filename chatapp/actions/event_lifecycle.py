@@ -6,9 +6,9 @@ import secrets
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from chatapp import broadcast, event_queries
+from chatapp import authz, broadcast, event_queries
 from chatapp.actions.event_fields import check_event_fields
-from chatapp.errors import Conflict, Forbidden, Invalid, NotFound
+from chatapp.errors import Conflict, Invalid, NotFound
 from chatapp.event_status import CANCELLED, ENDED, LIVE, SCHEDULED, status_of
 from chatapp.extensions import db
 from chatapp.identity import Actor
@@ -23,11 +23,6 @@ def check_event(event_id: str) -> Event:
     if event is None:
         raise NotFound(f"event {event_id!r} does not exist")
     return event
-
-
-def check_host(actor: Actor, event: Event) -> None:
-    if event.host_id != actor.user_id:
-        raise Forbidden("only the event's host may change it")
 
 
 def check_times(starts_at, ends_at) -> None:
@@ -56,7 +51,9 @@ def announce_event(event: Event) -> dict:
 
 
 def do_create_event(actor: Actor, data: object) -> Event:
-    """Create a scheduled or live event hosted by ``actor``; ``events:update`` to everyone."""
+    """Create a scheduled or live event hosted by ``actor`` (an account: guests cannot);
+    ``events:update`` to everyone."""
+    authz.check_can_create_event(actor)
     fields = check_event_fields(data, creating=True)
     check_times(fields.get("starts_at"), fields.get("ends_at"))
     event_id = fields.get("id") or f"event-{utcnow():%Y%m%d}-{_short_token()}"
@@ -102,7 +99,7 @@ def do_update_event(actor: Actor, event_id: str, data: object) -> Event:
     """Rename, reschedule, start, end or cancel (host only). Participants get ``eventStatus``
     if the status changed; everyone gets ``events:update``."""
     event = check_event(event_id)
-    check_host(actor, event)
+    authz.check_can_manage_event(actor, event)
     fields = check_event_fields(data, creating=False)
     if status_of(event) == CANCELLED and set(fields) - {"description"}:
         raise Conflict("a cancelled event cannot be changed")

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from chatapp import broadcast, event_queries, queries
+from chatapp import authz, broadcast, event_queries, queries
 from chatapp.actions.event_lifecycle import new_event
 from chatapp.actions.presence import enter_room, leave_room
+from chatapp.actions.typing import check_may_type
 from chatapp.errors import NotFound
 from chatapp.extensions import db
 from chatapp.identity import Actor
@@ -43,6 +44,7 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
     Emits ``userJoined`` to the event (only to this socket if the user was already there in
     another tab), ``eventHistory`` to the socket and ``events:update`` to everyone."""
     event = find_or_create_event(actor, event_id)
+    authz.check_can_see(actor, event.room)
     if leaving_room_id is not None and leaving_room_id != event.room_id:
         do_leave_event(sid, actor, leaving_room_id)
     already_in, user_was_there = enter_room(sid, actor.user_id, event.room_id)
@@ -68,5 +70,6 @@ def do_leave_event(sid: str, actor: Actor, room_id: int) -> None:
 
 def do_event_typing(sid: str, actor: Actor, room_id: int, is_typing: bool) -> None:
     """``userTyping`` to the other sockets in the event."""
+    check_may_type(actor, room_id)
     broadcast.event_typing(room_id, actor.username, is_typing, skip_sid=sid)
 

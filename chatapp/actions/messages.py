@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import insert
 
-from chatapp import broadcast
+from chatapp import authz, broadcast, ratelimit
 from chatapp.errors import EventEnded, Forbidden, NotFound
 from chatapp.event_queries import event_of_room
 from chatapp.event_status import CANCELLED, ENDED, chat_open, status_of
@@ -56,11 +56,23 @@ def check_chat_open(room: RoomRef) -> None:
         raise Forbidden("the chat opens when the event starts")
 
 
-def do_send_message(actor: Actor, room: RoomRef, text: object) -> dict:
+def check_may_post(actor: Actor, room_id: int, client_ip: str | None) -> None:
+    """Not muted, within the message rate limits, and within slow mode (staff exempt). Uses
+    the cached room policy, so the hot path makes no query for it."""
+    slow_mode = authz.check_can_post(actor, room_id)
+    ratelimit.check("RATE_LIMIT_MESSAGES", f"user:{actor.user_id}", guest=actor.is_guest)
+    ratelimit.check("RATE_LIMIT_PER_IP", client_ip and f"ip:{client_ip}")
+    if slow_mode:
+        ratelimit.check_slow_mode(room_id, actor.user_id, authz.policy_of(room_id).slow_mode_seconds)
+
+
+def do_send_message(actor: Actor, room: RoomRef, text: object, *,
+                    client_ip: str | None = None) -> dict:
     """Store a message in a room (community room or event chat), then broadcast it to the room
     in that room's protocol: ``room:message:new`` or ``newMessage``. Returns what was sent."""
     content = check_message_text(text)
     check_chat_open(room)
+    check_may_post(actor, room.id, client_ip)
     message_id, created_at = store_message(sender_id=actor.user_id, content=content,
                                            room_id=room.id)
     if room.kind == ROOM_KIND_EVENT:
@@ -72,11 +84,14 @@ def do_send_message(actor: Actor, room: RoomRef, text: object) -> dict:
     return payload
 
 
-def do_send_private_message(actor: Actor, recipient_id: int, text: object) -> dict:
+def do_send_private_message(actor: Actor, recipient_id: int, text: object, *,
+                            client_ip: str | None = None) -> dict:
     """Store a private message, then ``message:private`` to every socket of the recipient and
     ``message:private:sent`` to every socket of the sender. An offline recipient reads it later
     from the conversation history."""
     content = check_message_text(text)
+    ratelimit.check("RATE_LIMIT_MESSAGES", f"user:{actor.user_id}", guest=actor.is_guest)
+    ratelimit.check("RATE_LIMIT_PER_IP", client_ip and f"ip:{client_ip}")
     recipient = db.session.get(User, recipient_id)
     if recipient is None:
         raise NotFound(f"user {recipient_id} does not exist")

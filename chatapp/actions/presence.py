@@ -66,7 +66,7 @@ def announce_departure(room: Room, user_id: int, username: str) -> None:
         return
     if user_gone:
         broadcast.room_user_left(room.id, user_id, timestamp)
-    broadcast.rooms_update(room.id, queries.room_users_count(room.id))
+    broadcast.rooms_update(room.id, queries.room_users_count(room.id), private=room.is_private)
 
 
 def do_remove_socket(sid: str, *, unsubscribe: bool = False) -> None:

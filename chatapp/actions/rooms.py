@@ -4,26 +4,30 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import func, select
 
-from chatapp import broadcast, queries
+from chatapp import authz, broadcast, queries, ratelimit
 from chatapp.actions.presence import enter_room, leave_room
 from chatapp.errors import Conflict, NotFound
 from chatapp.extensions import db
 from chatapp.identity import Actor
-from chatapp.models import Room, RoomPresence
+from chatapp.models import Room, RoomMember, RoomPresence
+from chatapp.models.moderation import ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.serializers import message_payload, room_summary, user_payload
 from chatapp.timeutil import isoformat_z, utcnow
-from chatapp.validation import clean_text, optional_text
+from chatapp.validation import clean_text, optional_text, require_bool
 
 ROOM_NAME_MAX = 80
 ROOM_DESCRIPTION_MAX = 500
 ROOM_CATEGORY_MAX = 40
 
 
-def check_community_room(room_id: int) -> Room:
+def check_community_room(room_id: int, viewer: Actor | None) -> Room:
+    """The room, if ``viewer`` (None: anonymous) may see it: private rooms are for members
+    only, and a ban shuts a room for its user."""
     room = queries.get_community_room(room_id)
     if room is None:
         raise NotFound(f"room {room_id} does not exist")
+    authz.check_can_see(viewer, room)
     return room
 
 
@@ -31,7 +35,7 @@ def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]
     """Put socket ``sid`` in a room. Emits ``room:history`` to it, ``room:user:joined`` to the
     room (only to this socket if the user was already there in another tab) and
     ``rooms:update`` to everyone. Joining twice just sends the history again."""
-    room = check_community_room(room_id)
+    room = check_community_room(room_id, actor)
     already_in, user_was_there = enter_room(sid, actor.user_id, room.id)
     history = [message_payload(m) for m in
                queries.room_history(room.id, current_app.config["HISTORY_LIMIT"])]
@@ -39,35 +43,42 @@ def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]
     if not already_in:
         broadcast.room_user_joined(room.id, user_payload(actor), isoformat_z(utcnow()),
                                    only_sid=sid if user_was_there else None)
-        broadcast.rooms_update(room.id, queries.room_users_count(room.id))
+        broadcast.rooms_update(room.id, queries.room_users_count(room.id), private=room.is_private)
     return room, history
 
 
 def do_leave_room(sid: str, actor: Actor, room_id: int) -> Room:
     """Take socket ``sid`` out of a room; ``room:user:left`` goes to the room when it was the
     user's last socket there, ``rooms:update`` to everyone."""
-    room = check_community_room(room_id)
+    room = queries.get_community_room(room_id)
+    if room is None:
+        raise NotFound(f"room {room_id} does not exist")
     leave_room(sid, actor.user_id, actor.username, room)
     return room
 
 
 def do_create_room(sid: str, actor: Actor, data: dict) -> Room:
-    """Create a community room with its creator in it: ``rooms:new`` to everyone,
-    ``room:joined`` to the creating socket."""
+    """Create a community room owned by its creator, with the creator in it: ``rooms:new`` to
+    everyone (only to the creator's sockets for a private room), ``room:joined`` to the
+    creating socket. ``isPrivate`` (old clients omit it) makes a members-only room."""
     name = clean_text(data.get("name"), "name", max_length=ROOM_NAME_MAX, single_line=True)
+    is_private = require_bool(data.get("isPrivate", False), "isPrivate")
     description = optional_text(data, "description", max_length=ROOM_DESCRIPTION_MAX)
     category = optional_text(data, "category", max_length=ROOM_CATEGORY_MAX, default="general")
     taken = db.session.scalar(select(func.count()).select_from(Room).where(
         Room.kind == ROOM_KIND_COMMUNITY, func.lower(Room.name) == name.lower()))
     if taken:
         raise Conflict(f"a room named {name!r} already exists", fields={"name": "already taken"})
+    ratelimit.check("RATE_LIMIT_ROOM_CREATE", f"user:{actor.user_id}", guest=actor.is_guest)
     room = Room(kind=ROOM_KIND_COMMUNITY, name=name, description=description, category=category,
-                created_by_id=actor.user_id)
+                created_by_id=actor.user_id, is_private=is_private)
     db.session.add(room)
     db.session.flush()
+    db.session.add(RoomMember(room_id=room.id, user_id=actor.user_id, role=ROLE_OWNER))
     db.session.add(RoomPresence(sid=sid, room_id=room.id))
     db.session.commit()
     broadcast.subscribe(sid, broadcast.room_channel(room.id))
-    broadcast.rooms_new(room_summary(room, 1))
+    broadcast.rooms_new(room_summary(room, 1),
+                        only_user=actor.user_id if is_private else None)
     broadcast.room_joined(sid, room.id)
     return room

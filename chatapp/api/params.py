@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import current_app, request, session
 
 from chatapp.errors import Invalid, NotLoggedIn
-from chatapp.extensions import db
-from chatapp.identity import Actor, bearer_token, user_from_token
+from chatapp.identity import Actor, bearer_token, user_from_session, user_from_token
 from chatapp.models import User
 
 
@@ -35,16 +34,28 @@ def page_body(items: list[dict], limit: int) -> dict:
     return {"messages": page, "nextBefore": next_before}
 
 
-def current_user() -> User:
-    """The caller, from ``Authorization: Bearer <token>`` or the browser session."""
+def optional_user() -> User | None:
+    """The caller, from ``Authorization: Bearer <token>`` or, for reads only, the browser
+    session. Writes need the token: the API is exempt from CSRF tokens, so a cookie alone must
+    never authorise one. A bad token is an error, not anonymity."""
     token = bearer_token(request.headers.get("Authorization"))
     if token:
         return user_from_token(token)
-    user_id = session.get("user_id")
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return user_from_session(session)
+    return None
+
+
+def current_user() -> User:
+    user = optional_user()
     if user is None:
         raise NotLoggedIn("send Authorization: Bearer <token> or log in")
     return user
+
+
+def optional_actor() -> Actor | None:
+    user = optional_user()
+    return Actor.of(user) if user is not None else None
 
 
 def current_actor() -> Actor:

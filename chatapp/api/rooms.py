@@ -5,16 +5,17 @@ from flask import Blueprint
 
 from chatapp import queries
 from chatapp.actions.rooms import check_community_room
-from chatapp.api.params import page_args, page_body
+from chatapp.api.params import optional_actor, page_args, page_body
 from chatapp.serializers import message_payload, room_summary
 
 
 def list_rooms():
-    return [room_summary(room, n) for room, n in queries.community_rooms_with_counts()]
+    viewer = optional_actor()
+    return [room_summary(room, n) for room, n in queries.community_rooms_with_counts(viewer)]
 
 
 def room_messages(room_id: int):
-    room = check_community_room(room_id)
+    room = check_community_room(room_id, optional_actor())
     before, limit = page_args()
     messages = queries.room_messages_page(room.id, before=before, limit=limit + 1)
     return page_body([message_payload(m) for m in messages], limit)

@@ -9,6 +9,7 @@ from chatapp.actions.rooms import do_create_room, do_join_room, do_leave_room
 from chatapp.actions.sessions import do_login, do_set_status
 from chatapp.actions.typing import do_private_typing, do_room_typing
 from chatapp.actions.messages import RoomRef
+from chatapp.client_address import client_ip
 from chatapp.errors import AuthFailed, NotLoggedIn, NotMember
 from chatapp.identity import Actor
 from chatapp.models.room import ROOM_KIND_COMMUNITY
@@ -39,6 +40,9 @@ def logged_in() -> tuple[SocketState, Actor]:
 
 def joined_room(state: SocketState, room_id: int) -> RoomRef:
     room = state.rooms.get(room_id)
+    if room is not None and not broadcast.is_subscribed(request.sid, broadcast.room_channel(room_id)):
+        state.rooms.pop(room_id, None)  # kicked or banned, possibly by another process
+        room = None
     if room is None:
         raise NotMember(f"join room {room_id} first")
     return room
@@ -64,7 +68,8 @@ class CommunityHandlers:
         _, actor = logged_in()
         data = require_object(data)
         recipient_id = require_int(data, "to")
-        return ok(message=do_send_private_message(actor, recipient_id, data.get("message")))
+        return ok(message=do_send_private_message(actor, recipient_id, data.get("message"),
+                                                  client_ip=client_ip()))
 
     def on_room_join(self, data=None, *_):
         state, actor = logged_in()
@@ -84,7 +89,7 @@ class CommunityHandlers:
         state, actor = logged_in()
         data = require_object(data)
         room = joined_room(state, require_int(data, "roomId"))
-        return ok(message=do_send_message(actor, room, data.get("message")))
+        return ok(message=do_send_message(actor, room, data.get("message"), client_ip=client_ip()))
 
     def on_room_create(self, data=None, *_):
         state, actor = logged_in()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import request
 
-from chatapp import event_queries
+from chatapp import broadcast, event_queries
+from chatapp.client_address import client_ip
 from chatapp.actions.event_fields import check_event_id
 from chatapp.actions.events import (check_joinable, do_event_typing, do_join_event,
                                     do_leave_event)
@@ -27,6 +28,9 @@ LIVE_EVENT_EVENTS = {
 
 
 def in_event(state: SocketState) -> RoomRef:
+    if state.event is not None and not broadcast.is_subscribed(
+            request.sid, broadcast.room_channel(state.event.id)):
+        state.event = None  # kicked or banned, possibly by another process
     if state.actor is None or state.event is None:
         raise NotMember("join an event first (joinEvent)")
     return state.event
@@ -48,7 +52,7 @@ class LiveEventHandlers:
 
     def on_send_message(self, text=None, *_):
         state = state_of(request.sid)
-        return ok(message=do_send_message(state.actor, in_event(state), text))
+        return ok(message=do_send_message(state.actor, in_event(state), text, client_ip=client_ip()))
 
     def on_leave_event(self, *_):
         state = state_of(request.sid)

@@ -1,0 +1,112 @@
+"""Rate limits on what clients do, shared across processes through Redis when configured.
+
+Built on the ``limits`` library (moving windows; memory or Redis storage) rather than
+hand-written counters. Each limit is a setting such as ``"20/10second"``; ``check`` raises
+:class:`RateLimited` with a retry-after when a caller is over it.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, current_app
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from chatapp.errors import RateLimited
+
+log = logging.getLogger(__name__)
+
+# Setting name -> (default for members, default for guests). Guests are held tighter.
+DEFAULT_LIMITS = {
+    "RATE_LIMIT_MESSAGES": ("30/10second", "10/10second"),
+    "RATE_LIMIT_TYPING": ("30/10second", "20/10second"),
+    "RATE_LIMIT_ROOM_CREATE": ("10/hour", "3/hour"),
+    "RATE_LIMIT_REST_WRITES": ("60/minute", "20/minute"),
+    "RATE_LIMIT_LOGIN_FAILURES": ("10/15minute", "10/15minute"),
+    # Per client address, across everyone behind it (a campus NAT): generous.
+    "RATE_LIMIT_PER_IP": ("300/10second", "300/10second"),
+}
+
+
+class Limiter:
+    def __init__(self, storage_url: str) -> None:
+        self.storage = storage_from_string(storage_url)
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    def hit(self, rule: str, *keys: str) -> None:
+        """Count one action for ``keys``; raise :class:`RateLimited` if it is one too many."""
+        limit = parse(rule)
+        try:
+            allowed = self.strategy.hit(limit, *keys)
+        except Exception:  # the limiter's store is down: serve rather than refuse everyone
+            log.exception("rate limit store unavailable; allowing %s", keys)
+            return
+        if not allowed:
+            reset_at, _ = self.strategy.get_window_stats(limit, *keys)
+            raise RateLimited("too many requests; slow down",
+                              retry_after=max(0.0, round(reset_at - time.time(), 1)))
+
+    def ensure_below(self, rule: str, *keys: str) -> None:
+        """Raise :class:`RateLimited` if ``keys`` are already at the limit (counts nothing)."""
+        limit = parse(rule)
+        try:
+            allowed = self.strategy.test(limit, *keys)
+        except Exception:
+            log.exception("rate limit store unavailable; allowing %s", keys)
+            return
+        if not allowed:
+            reset_at, _ = self.strategy.get_window_stats(limit, *keys)
+            raise RateLimited("too many attempts; try again later",
+                              retry_after=max(0.0, round(reset_at - time.time(), 1)))
+
+    def clear(self, rule: str, *keys: str) -> None:
+        self.strategy.clear(parse(rule), *keys)
+
+
+def init_app(app: Flask) -> None:
+    redis_url = app.config["REDIS_URL"]
+    app.extensions["chatapp.limiter"] = Limiter(redis_url if redis_url else "memory://")
+
+
+def rule_for(setting: str, *, guest: bool) -> str:
+    configured = current_app.config.get(setting + ("_GUEST" if guest else ""))
+    return configured or DEFAULT_LIMITS[setting][1 if guest else 0]
+
+
+def check(setting: str, *keys: object, guest: bool = False) -> None:
+    """One action under the limit ``setting`` for each of ``keys`` (e.g. a user and an IP)."""
+    if not current_app.config.get("RATE_LIMITS_ENABLED", True):
+        return
+    rule = rule_for(setting, guest=guest)
+    limiter: Limiter = current_app.extensions["chatapp.limiter"]
+    for key in keys:
+        if key is not None:
+            limiter.hit(rule, setting, str(key))
+
+
+def check_slow_mode(room_id: int, user_id: int, seconds: int) -> None:
+    """At most one message per ``seconds`` per user in a room in slow mode."""
+    limiter: Limiter = current_app.extensions["chatapp.limiter"]
+    limiter.hit(f"1/{seconds}second", "slow_mode", str(room_id), str(user_id))
+
+
+def ensure_below(setting: str, *keys: object, guest: bool = False) -> None:
+    """Refuse at once if any of ``keys`` is already over the limit (e.g. failed logins: the
+    check must come before the password is even tried)."""
+    if not current_app.config.get("RATE_LIMITS_ENABLED", True):
+        return
+    rule = rule_for(setting, guest=guest)
+    limiter: Limiter = current_app.extensions["chatapp.limiter"]
+    for key in keys:
+        if key is not None:
+            limiter.ensure_below(rule, setting, str(key))
+
+
+def forget_login_failures(*keys: object) -> None:
+    limiter: Limiter = current_app.extensions["chatapp.limiter"]
+    for key in keys:
+        if key is not None:
+            limiter.clear(rule_for("RATE_LIMIT_LOGIN_FAILURES", guest=False),
+                          "RATE_LIMIT_LOGIN_FAILURES", str(key))
