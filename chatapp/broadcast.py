@@ -75,12 +75,15 @@ def room_user_left(room_id: int, user_id: int, timestamp: str) -> None:
          to=room_channel(room_id))
 
 
-def rooms_update(room_id: int, users_count: int) -> None:
-    send("rooms:update", {"id": room_id, "usersCount": users_count})
+def rooms_update(room_id: int, users_count: int, *, private: bool = False) -> None:
+    """To everyone; a private room's count only to those in it (its existence is private)."""
+    send("rooms:update", {"id": room_id, "usersCount": users_count},
+         to=room_channel(room_id) if private else None)
 
 
-def rooms_new(summary: dict) -> None:
-    send("rooms:new", summary)
+def rooms_new(summary: dict, *, only_user: int | None = None) -> None:
+    """To everyone, or only to the creator's sockets (a private room)."""
+    send("rooms:new", summary, to=user_channel(only_user) if only_user is not None else None)
 
 
 def room_message_new(room_id: int, message: dict) -> None:
@@ -157,3 +160,93 @@ def event_status(room_id: int, event_id: str, status: str) -> None:
 def events_update(summary: dict) -> None:
     """Our addition, for lobbies: an event's status or counts changed (or it was created)."""
     send("events:update", summary)
+
+
+def disconnect_socket(sid: str) -> None:
+    """Close a socket held by any process (with a message queue, its process does it)."""
+    socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+
+def leave_channel_anywhere(sid: str, channel: str) -> None:
+    """Take a socket held by any process out of a channel (a kick or a ban)."""
+    socketio.server.leave_room(sid, channel, namespace=NAMESPACE)
+
+
+def is_subscribed(sid: str, channel: str) -> bool:
+    """Whether a socket of this process is in a channel. A kick or ban on any process takes
+    the socket out (through the message queue), so this is the authority for "still in"."""
+    # The manager's room table, read directly: its public rooms() walks every room of the
+    # namespace, too slow for the message hot path.
+    return sid in socketio.server.manager.rooms.get(NAMESPACE, {}).get(channel, ())
+
+
+# --- moderation (our addition) -------------------------------------------------------------
+# A community room hears ``room:*`` names keyed by ``roomId``; an event chat hears the
+# live-event style (camelCase) names keyed by ``eventId``. ``event_id`` None means a
+# community room. Every payload names the user both ways (userId, username).
+
+def _in(room_id: int, event_id: str | None, community: str, live: str) -> tuple[str, dict]:
+    if event_id is None:
+        return community, {"roomId": room_id}
+    return live, {"eventId": event_id}
+
+
+def message_deleted(room_id: int, event_id: str | None, message_id: int) -> None:
+    """To the room: ``room:message:deleted {roomId, messageId}`` or ``messageDeleted {id}``."""
+    if event_id is None:
+        send("room:message:deleted", {"roomId": room_id, "messageId": message_id},
+             to=room_channel(room_id))
+    else:
+        send("messageDeleted", {"id": message_id, "eventId": event_id}, to=room_channel(room_id))
+
+
+def user_muted(room_id: int, event_id: str | None, user: dict, until: str, by: dict) -> None:
+    """To the room: ``room:user:muted`` / ``userMuted`` ``{.., userId, username, until, by}``."""
+    name, scope = _in(room_id, event_id, "room:user:muted", "userMuted")
+    send(name, {**scope, "userId": user["userId"], "username": user["username"], "until": until,
+                "by": by}, to=room_channel(room_id))
+
+
+def user_unmuted(room_id: int, event_id: str | None, user: dict) -> None:
+    """To the room: ``room:user:unmuted`` / ``userUnmuted`` ``{.., userId, username}``."""
+    name, scope = _in(room_id, event_id, "room:user:unmuted", "userUnmuted")
+    send(name, {**scope, "userId": user["userId"], "username": user["username"]},
+         to=room_channel(room_id))
+
+
+def user_removed(room_id: int, event_id: str | None, user: dict, by: dict, *, banned: bool,
+                 reason: str = "") -> None:
+    """A kick (``room:user:kicked`` / ``userKicked``) or a ban (``room:user:banned`` /
+    ``userBanned``, with the reason): to the room and to every socket of the user, whose
+    sockets have already left the room's channel, so that each hears it once."""
+    if banned:
+        name, scope = _in(room_id, event_id, "room:user:banned", "userBanned")
+        extra = {"reason": reason}
+    else:
+        name, scope = _in(room_id, event_id, "room:user:kicked", "userKicked")
+        extra = {}
+    payload = {**scope, "userId": user["userId"], "username": user["username"], "by": by, **extra}
+    send(name, payload, to=room_channel(room_id))
+    send(name, payload, to=user_channel(user["userId"]))
+
+
+def user_unbanned(room_id: int, event_id: str | None, user: dict) -> None:
+    """``room:user:unbanned`` / ``userUnbanned``: to the room and to the user (who may return)."""
+    name, scope = _in(room_id, event_id, "room:user:unbanned", "userUnbanned")
+    payload = {**scope, "userId": user["userId"], "username": user["username"]}
+    send(name, payload, to=room_channel(room_id))
+    send(name, payload, to=user_channel(user["userId"]))
+
+
+def slow_mode(room_id: int, event_id: str | None, seconds: int) -> None:
+    """To the room: ``room:slowmode`` / ``slowMode`` ``{.., seconds}`` (0: off)."""
+    name, scope = _in(room_id, event_id, "room:slowmode", "slowMode")
+    send(name, {**scope, "seconds": seconds}, to=room_channel(room_id))
+
+
+def moderator_changed(room_id: int, event_id: str | None, user: dict, is_moderator: bool) -> None:
+    """To the room: ``room:moderator`` / ``moderatorChanged`` ``{.., userId, username,
+    isModerator}``."""
+    name, scope = _in(room_id, event_id, "room:moderator", "moderatorChanged")
+    send(name, {**scope, "userId": user["userId"], "username": user["username"],
+                "isModerator": is_moderator}, to=room_channel(room_id))

@@ -1,30 +1,33 @@
 """The default namespace: both wire protocols live on ``/`` (their event names do not collide)."""
 from __future__ import annotations
 
-from flask import request
+from flask import request, session
 
 from chatapp import broadcast
 from chatapp.actions.presence import do_remove_socket
 from chatapp.actions.sessions import do_login
 from chatapp.errors import AuthFailed
+from chatapp.identity import user_from_session
 from chatapp.sockets.community import COMMUNITY_EVENTS, CommunityHandlers
 from chatapp.sockets.dispatch import ProtocolNamespace
 from chatapp.sockets.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
+from chatapp.sockets.moderation import MODERATION_EVENTS, ModerationHandlers
 from chatapp.sockets.state import forget, state_of
 
 
-class ChatNamespace(CommunityHandlers, LiveEventHandlers, ProtocolNamespace):
-    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS}
+class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, ProtocolNamespace):
+    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS}
 
     def on_connect(self, auth=None):
         """A handshake carrying ``auth: {token}`` is identified at once; a bad token gets
         ``auth:error`` and the socket stays anonymous (it may still log in as a guest)."""
         state_of(request.sid)  # from now on the socket is known (see ProtocolNamespace)
         token = auth.get("token") if isinstance(auth, dict) else None
-        if not token:
+        session_user = None if token else user_from_session(session)
+        if not token and session_user is None:
             return None
         try:
-            result = do_login(request.sid, token=token)
+            result = do_login(request.sid, token=token, session_user=session_user)
         except AuthFailed as error:
             broadcast.auth_error(request.sid, error.message)
             return None
