@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from chatapp import database, origins
+from chatapp import database, origins, ratelimit
 from chatapp.config import load_config
 from chatapp.extensions import db, migrate, socketio
 
@@ -29,9 +29,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from chatapp import rendering
+    from chatapp.forms import csrf
+
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     origins.init_app(app)
+    ratelimit.init_app(app)
+    csrf.init_app(app)
+    rendering.init_app(app)
     queue = app.config["REDIS_URL"]
     socketio.init_app(
         app,
@@ -51,9 +57,16 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from chatapp.api import api
+    from chatapp.auth_pages import auth
+    from chatapp.forms import csrf
     from chatapp.pages import pages
 
+    # The JSON API serves token clients (Authorization: Bearer), which have no CSRF token; where
+    # it falls back to the session cookie, SameSite=Lax and JSON-only bodies stand in for one.
+    # (Socket.IO never reaches Flask's views: its middleware answers /socket.io first.)
+    csrf.exempt(api)
     app.register_blueprint(api)
+    app.register_blueprint(auth)
     app.register_blueprint(pages)
 
 
