@@ -8,6 +8,8 @@ import requests
 
 from tests.helpers import ChatClient
 
+PASSWORD = "correct horse battery"
+
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 
 
@@ -96,6 +98,33 @@ def assert_refused(client: ChatClient, event: str, payload=_NO_PAYLOAD, *, code:
 def api(server, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return requests.request(method, server.url + path, headers=headers, timeout=10, **kwargs)
+
+
+def register_account(server, username: str, password: str = PASSWORD) -> str:
+    """An account on ``server`` (only accounts may create events); returns its bearer token.
+
+    There is no REST registration: the account is written straight into the server's database
+    (``server.env["DATABASE_URL"]``) by an app built here, then logged in for real with
+    ``POST /api/auth/token``."""
+    from chatapp import create_app
+    from chatapp.actions.accounts import do_register
+    from chatapp.config import normalise_database_url
+    from chatapp.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(server.env["DATABASE_URL"]),
+                      "SECRET_KEY": server.env["SECRET_KEY"], "REDIS_URL": None})
+    with app.app_context():
+        try:
+            do_register(username, password)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    response = api(server, "POST", "/api/auth/token",
+                   json={"username": username, "password": password})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["user"]["username"], body["user"]["isGuest"]) == (username, False), body
+    return body["token"]
 
 
 def create_event(server, token: str, **fields) -> dict:

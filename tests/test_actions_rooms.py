@@ -165,20 +165,35 @@ def test_create_room_announces_it_and_puts_the_creator_in(bus):
     assert room.id == 6
     assert bus.emits == [
         Emit("rooms:new", {"id": 6, "name": "Chess", "description": "Play", "category": "games",
-                           "usersCount": 1}),
+                           "usersCount": 1, "isPrivate": False}),
         Emit("room:joined", {"roomId": 6}, to="sid-a"),
     ]
     assert bus.subscribed == [("sid-a", "room:6")]
     assert presence() == {("sid-a", 6)}
     stored = db.session.get(Room, 6)
-    assert (stored.kind, stored.created_by_id) == ("community", 1)
+    assert (stored.kind, stored.created_by_id, stored.is_private) == ("community", 1, False)
 
 
 def test_create_room_defaults(bus):
     ana = login(bus, "sid-a", "ana")
     do_create_room("sid-a", ana.actor, {"name": "Chess"})
     assert bus.emits[0] == Emit("rooms:new", {"id": 6, "name": "Chess", "description": "",
-                                              "category": "general", "usersCount": 1})
+                                              "category": "general", "usersCount": 1,
+                                              "isPrivate": False})
+
+
+def test_create_private_room_is_announced_to_its_creator_only(bus):
+    ana = login(bus, "sid-a", "ana")
+    room = do_create_room("sid-a", ana.actor, {"name": "Secret", "isPrivate": True})
+
+    assert room.id == 6 and db.session.get(Room, 6).is_private
+    assert bus.emits == [
+        Emit("rooms:new", {"id": 6, "name": "Secret", "description": "", "category": "general",
+                           "usersCount": 1, "isPrivate": True}, to="user:1"),
+        Emit("room:joined", {"roomId": 6}, to="sid-a"),
+    ]
+    assert bus.subscribed == [("sid-a", "room:6")]
+    assert presence() == {("sid-a", 6)}
 
 
 @pytest.mark.parametrize("data, error", [
@@ -190,6 +205,9 @@ def test_create_room_defaults(bus):
     ({"name": "x" * 81}, TooLarge),
     ({"name": "ok", "description": "d" * 501}, TooLarge),
     ({"name": "ok", "category": 7}, Invalid),
+    ({"name": "ok", "isPrivate": "yes"}, Invalid),
+    ({"name": "ok", "isPrivate": 1}, Invalid),
+    ({"name": "ok", "isPrivate": None}, Invalid),
 ])
 def test_bad_room_is_refused(bus, data, error):
     ana = login(bus, "sid-a", "ana")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
+from chatapp.actions.accounts import do_register
 from chatapp.actions.presence import do_reap_dead_processes, do_remove_socket
 from chatapp.actions.rooms import do_join_room
 from chatapp.actions.sessions import do_login, do_set_status
@@ -84,6 +85,39 @@ def test_guest_name_is_free_again_once_its_user_went_offline(bus):
     result = do_login("sid-b", username="ana")
     assert result.actor.username == "ana" and result.actor.user_id == 2
     assert bus.events() == ["rooms:list", "user:session", "user:online"]
+
+
+def test_guest_never_takes_an_accounts_name(bus):
+    do_register("Ana", "correct horse battery")
+    assert login(bus, "sid-a", "ana").actor.username == "ana-2"
+    assert login(bus, "sid-b", "ANA").actor.username == "ANA-3"
+    assert [u.username for u in db.session.scalars(db.select(User).where(User.is_guest))] == \
+        ["ana-2", "ANA-3"]
+
+
+@pytest.mark.parametrize("name", ["admin", "System", "  root ", "MODERATOR", "guest"])
+def test_reserved_guest_name_is_invalid_and_writes_nothing(bus, name):
+    with pytest.raises(Invalid):
+        do_login("sid-x", username=name)
+    assert bus.emits == [] and bus.subscribed == []
+    assert count(User) == 0 and count(Connection) == 0
+
+
+@pytest.mark.parametrize("avatar", ["javascript:alert(1)", " JavaScript:alert(1)",
+                                    "data:image/png;base64,AAAA", "//evil.example/a.png",
+                                    "vbscript:x", "a.png\" onerror=\"x"])
+def test_unsafe_guest_avatar_is_dropped(bus, avatar):
+    result = do_login("sid-a", username="ana", avatar=avatar)
+    assert result.actor.avatar is None and db.session.get(User, 1).avatar is None
+    assert bus.emits[1] == Emit("user:session", {"userId": 1, "username": "ana", "avatar": None,
+                                                 "token": result.token}, to="sid-a")
+
+
+@pytest.mark.parametrize("avatar", ["a.png", "/static/avatars/a.png", "https://example.org/a.png",
+                                    "http://example.org/a.png"])
+def test_safe_guest_avatar_is_kept(bus, avatar):
+    result = do_login("sid-a", username="ana", avatar=avatar)
+    assert result.actor.avatar == avatar and db.session.get(User, 1).avatar == avatar
 
 
 def test_suffixed_name_stays_within_the_username_limit(bus):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chatapp import broadcast, event_queries, process_registry
+from chatapp.actions.accounts import do_register
 from chatapp.actions.events import do_join_event
 from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.actions.sessions import do_login
@@ -33,6 +34,17 @@ def person(name: str):
     """A logged-in guest: its actor and ``Authorization`` headers."""
     actor = do_login(f"sid-{name}", username=name).actor
     token = issue_token(db.session.get(User, actor.user_id))
+    return actor, {"Authorization": f"Bearer {token}"}
+
+
+def account(name: str, *, admin: bool = False):
+    """A logged-in account (only accounts may create events): its actor and headers."""
+    user = do_register(name, "correct horse battery")
+    if admin:
+        user.is_admin = True
+        db.session.commit()
+    token = issue_token(user)
+    actor = do_login(f"sid-{name}", token=token).actor
     return actor, {"Authorization": f"Bearer {token}"}
 
 
@@ -60,7 +72,7 @@ def post_messages(actor, event_id: str, texts) -> list[dict]:
 
 @pytest.fixture
 def host(ctx):
-    return person("hana")
+    return account("hana")
 
 
 def four_events(client, headers) -> dict[str, str]:
@@ -129,6 +141,13 @@ def test_create_refuses_a_taken_id_and_callers_without_a_token(client, host):
     error_of(client.post("/api/events", json={"name": "x"}), 401, "not_logged_in")
     forged = {"Authorization": "Bearer not-a-token"}
     error_of(client.post("/api/events", json={"name": "x"}, headers=forged), 401, "auth_failed")
+
+
+def test_guests_cannot_create_events(client, host):
+    guest = person("gus")[1]
+    for body in ({"name": "Mine", "id": "by-guest"}, {"name": 5}, {}):
+        error_of(client.post("/api/events", json=body, headers=guest), 403, "forbidden")
+    assert client.get("/api/events?status=all").get_json() == []
 
 
 @pytest.mark.parametrize("body, fields", [
@@ -207,15 +226,40 @@ def test_lifecycle_transitions_and_refused_ones(client, host):
 
 def test_only_the_host_may_change_an_event(client, host):
     create(client, host[1], name="Mine", id="mine")
-    other = person("mallory")[1]
-    for body in ({"name": "Theirs"}, {"action": "end"}, {"action": "cancel"}):
-        error_of(client.patch("/api/events/mine", json=body, headers=other), 403, "forbidden")
+    for other in (person("mallory")[1], account("mel")[1]):  # a guest, another account
+        for body in ({"name": "Theirs"}, {"action": "end"}, {"action": "cancel"}):
+            error_of(client.patch("/api/events/mine", json=body, headers=other), 403, "forbidden")
     error_of(client.patch("/api/events/mine", json={"name": "Theirs"}), 401, "not_logged_in")
     body = client.get("/api/events/mine").get_json()
     assert (body["name"], body["status"]) == ("Mine", "live")
 
 
-def test_messages_page_newest_first_with_a_cursor(client, host):
+def test_an_admin_may_change_any_event(client, host):
+    create(client, host[1], name="Mine", id="mine")
+    admin = account("root-user", admin=True)[1]
+    response = client.patch("/api/events/mine", json={"name": "Renamed by staff"}, headers=admin)
+    assert response.status_code == 200 and response.get_json()["name"] == "Renamed by staff"
+    assert client.patch("/api/events/mine", json={"action": "end"},
+                        headers=admin).get_json()["status"] == "ended"
+    body = client.get("/api/events/mine").get_json()
+    assert (body["name"], body["status"], body["host"]["username"]) == \
+        ("Renamed by staff", "ended", "hana")
+
+
+def test_guest_host_of_an_ad_hoc_event_may_change_it(client, ctx):
+    gus, headers = person("gus")
+    do_join_event("sid-gus", gus, "pop-up", leaving_room_id=None)  # an unknown id: created
+    assert client.get("/api/events/pop-up").get_json()["adHoc"] is True
+    response = client.patch("/api/events/pop-up", json={"name": "Pop-up"}, headers=headers)
+    assert response.status_code == 200 and response.get_json()["name"] == "Pop-up"
+    error_of(client.patch("/api/events/pop-up", json={"name": "Theirs"},
+                          headers=person("mallory")[1]), 403, "forbidden")
+    assert client.patch("/api/events/pop-up", json={"action": "end"},
+                        headers=headers).get_json()["status"] == "ended"
+
+
+def test_messages_page_newest_first_with_a_cursor(client, host, app):
+    app.config["RATE_LIMIT_MESSAGES"] = "200/10second"  # the host posts a burst of 105
     actor, headers = host
     create(client, headers, name="Chat", id="chat")
     sent = post_messages(actor, "chat", [f"m{i}" for i in range(105)])

@@ -19,10 +19,13 @@ from openapi_core.deserializing.media_types.util import plain_loads
 from openapi_spec_validator import validate
 from werkzeug.test import EnvironBuilder
 
+from chatapp.actions.accounts import do_register
 from chatapp.actions.event_lifecycle import do_create_event
 from chatapp.actions.events import do_join_event
 from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
 from chatapp.extensions import db
+from chatapp.identity import issue_token
+from chatapp.models import User
 from chatapp.models.room import ROOM_KIND_COMMUNITY, ROOM_KIND_EVENT
 from tests.unit_support import bus, login  # noqa: F401
 
@@ -74,10 +77,19 @@ def ben(bus):  # noqa: F811
     return login(bus, "sid-ben", "ben")
 
 
+PASSWORD = "correct horse battery"
+
+
 @pytest.fixture
-def event(ana, ben):
-    """A live event hosted by ana, with ben in it and two messages in its chat."""
-    created = do_create_event(ana.actor, {"id": "launch", "name": "Launch", "description": "Go"})
+def hana(bus):  # noqa: F811
+    """An account (only accounts may create events), logged in on a socket."""
+    return login(bus, "sid-hana", token=issue_token(do_register("hana", PASSWORD)))
+
+
+@pytest.fixture
+def event(hana, ben):
+    """A live event hosted by hana, with ben in it and two messages in its chat."""
+    created = do_create_event(hana.actor, {"id": "launch", "name": "Launch", "description": "Go"})
     do_join_event("sid-ben", ben.actor, created.id, leaving_room_id=None)
     for text in ("hello", "multi\nline, with \"quotes\""):
         do_send_message(ben.actor, RoomRef(created.room_id, ROOM_KIND_EVENT), text)
@@ -183,13 +195,13 @@ def test_conversation_messages(call, ana, ben):
 
 # --- events --------------------------------------------------------------------------------
 
-def test_events_list(call, event, ana):
-    do_create_event(ana.actor, {"name": "Later", "startsAt": "2999-01-01T10:00:00+02:00",
-                                "endsAt": "2999-01-01T12:00:00Z", "chatBeforeStart": True})
+def test_events_list(call, event, hana):
+    do_create_event(hana.actor, {"name": "Later", "startsAt": "2999-01-01T10:00:00+02:00",
+                                 "endsAt": "2999-01-01T12:00:00Z", "chatBeforeStart": True})
     assert [e["id"] for e in call("GET", "/api/events", 200).get_json()] == ["launch"]
     everything = call("GET", "/api/events?status=all", 200).get_json()
     assert [e["status"] for e in everything] == ["scheduled", "live"]  # no start time: last
-    assert everything[1]["startsAt"] is None and everything[1]["host"]["username"] == "ana"
+    assert everything[1]["startsAt"] is None and everything[1]["host"]["username"] == "hana"
     call("GET", "/api/events?status=soon", 400, request_ok=False)
 
 
@@ -206,15 +218,16 @@ def test_event_without_a_host(call, event):
     assert call("GET", "/api/events", 200).get_json()[0]["host"] is None
 
 
-def test_create_event(call, ana):
-    response = call("POST", "/api/events", 201, headers=bearer(ana.token), json={
+def test_create_event(call, hana):
+    response = call("POST", "/api/events", 201, headers=bearer(hana.token), json={
         "id": "talk-1", "name": "  Talk  ", "description": None, "startsAt": None,
         "endsAt": "2999-01-01T00:00:00Z", "chatBeforeStart": False})
     assert response.headers["Location"] == "/api/events/talk-1"
     assert response.get_json()["name"] == "Talk"
-    generated = call("POST", "/api/events", 201, headers=bearer(ana.token), json={"name": "x"})
+    generated = call("POST", "/api/events", 201, headers=bearer(hana.token), json={"name": "x"})
     assert generated.get_json()["id"].startswith("event-")
-    legacy = call("POST", "/api/events", 201, headers=bearer(ana.token), json={"id": 42, "name": "x"})
+    legacy = call("POST", "/api/events", 201, headers=bearer(hana.token),
+                  json={"id": 42, "name": "x"})
     assert legacy.get_json()["id"] == "42"
 
 
@@ -230,36 +243,50 @@ def test_create_event(call, ana):
     {"name": "x", "action": "start"},
     {"name": "x", "colour": "red"},
 ])
-def test_create_event_invalid_fields(call, ana, body):
-    response = call("POST", "/api/events", 400, request_ok=False, headers=bearer(ana.token), json=body)
+def test_create_event_invalid_fields(call, hana, body):
+    response = call("POST", "/api/events", 400, request_ok=False, headers=bearer(hana.token),
+                    json=body)
     assert response.get_json()["error"]["fields"]
 
 
-def test_create_event_refusals(call, event, ana):
-    call("POST", "/api/events", 400, request_ok=False, headers=bearer(ana.token),
+def test_create_event_refusals(call, event, hana, ana):
+    call("POST", "/api/events", 400, request_ok=False, headers=bearer(hana.token),
          data="name=x", content_type="application/x-www-form-urlencoded")
     call("POST", "/api/events", 401, request_ok=False, json={"name": "x"})
-    taken = call("POST", "/api/events", 409, headers=bearer(ana.token),
+    guest = call("POST", "/api/events", 403, headers=bearer(ana.token), json={"name": "x"})
+    assert guest.get_json()["error"]["code"] == "forbidden"
+    taken = call("POST", "/api/events", 409, headers=bearer(hana.token),
                  json={"id": "launch", "name": "again"})
     assert taken.get_json()["error"]["fields"] == {"id": "already taken"}
 
 
-def test_update_event(call, event, ana):
-    path, auth = "/api/events/launch", bearer(ana.token)
+def test_writes_over_the_rate_limit(call, app, hana):
+    app.config["RATE_LIMIT_REST_WRITES"] = "2/minute"
+    for name in ("one", "two"):
+        call("POST", "/api/events", 201, headers=bearer(hana.token), json={"name": name})
+    limited = call("POST", "/api/events", 429, headers=bearer(hana.token), json={"name": "three"})
+    assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) > 0
+    call("PATCH", "/api/users/me", 429, headers=bearer(hana.token), json={"status": "hi"})
+
+
+def test_update_event(call, event, hana):
+    path, auth = "/api/events/launch", bearer(hana.token)
     renamed = call("PATCH", path, 200, headers=auth, json={"name": "Renamed", "description": None})
     assert renamed.get_json()["name"] == "Renamed"
     ended = call("PATCH", path, 200, headers=auth, json={"action": "end"}).get_json()
     assert ended["status"] == "ended" and ended["endsAt"] is not None
 
 
-def test_update_event_refusals(call, event, ana, ben):
+def test_update_event_refusals(call, event, hana, ben):
     path = "/api/events/launch"
-    call("PATCH", path, 400, request_ok=False, headers=bearer(ana.token), json={"id": "new"})
-    call("PATCH", path, 400, request_ok=False, headers=bearer(ana.token), json={"action": "pause"})
+    call("PATCH", path, 400, request_ok=False, headers=bearer(hana.token), json={"id": "new"})
+    call("PATCH", path, 400, request_ok=False, headers=bearer(hana.token),
+         json={"action": "pause"})
     call("PATCH", path, 401, request_ok=False, json={"name": "x"})
     call("PATCH", path, 403, headers=bearer(ben.token), json={"name": "mine now"})
-    call("PATCH", "/api/events/nope", 404, headers=bearer(ana.token), json={"name": "x"})
-    call("PATCH", path, 409, headers=bearer(ana.token), json={"action": "start"})
+    call("PATCH", "/api/events/nope", 404, headers=bearer(hana.token), json={"name": "x"})
+    call("PATCH", path, 409, headers=bearer(hana.token), json={"action": "start"})
 
 
 def test_event_messages_pages(call, event):
@@ -288,3 +315,114 @@ def test_transcript_text_formats(call, event, fmt, mimetype):
 def test_transcript_refusals(call, event):
     call("GET", "/api/events/launch/transcript?format=pdf", 400, request_ok=False)
     call("GET", "/api/events/nope/transcript", 404)
+
+
+# --- accounts: tokens, logging out, the caller's profile -----------------------------------
+
+PROFILE_KEYS = {"userId", "username", "displayName", "avatar", "status", "isGuest", "isAdmin"}
+
+
+def test_create_token(call, bus):  # noqa: F811
+    user = do_register("Hana", PASSWORD, display_name="Hana H.")
+    answer = call("POST", "/api/auth/token", 201,
+                  json={"username": " hana ", "password": PASSWORD}).get_json()
+    assert answer["user"] == {"userId": user.id, "username": "Hana", "displayName": "Hana H.",
+                              "avatar": None, "status": None, "isGuest": False, "isAdmin": False}
+    assert answer["expiresAt"].endswith("Z")
+    me = call("GET", "/api/users/me", 200, headers=bearer(answer["token"])).get_json()
+    assert me == answer["user"]
+
+
+def test_create_token_refusals(call, bus, ana):  # noqa: F811
+    do_register("hana", PASSWORD)
+    wrong = call("POST", "/api/auth/token", 401, json={"username": "hana", "password": "nope" * 3})
+    assert wrong.get_json()["error"]["code"] == "auth_failed"
+    unknown = call("POST", "/api/auth/token", 401,
+                   json={"username": "nobody", "password": PASSWORD}).get_json()
+    assert unknown["error"] == {**wrong.get_json()["error"], "code": "auth_failed"}
+    guest = call("POST", "/api/auth/token", 401, json={"username": "ana", "password": ""})
+    assert guest.get_json()["error"]["code"] == "auth_failed"  # guests have no password
+    call("POST", "/api/auth/token", 401, request_ok=False, json={"username": "hana"})
+    call("POST", "/api/auth/token", 400, request_ok=False, json=["hana", PASSWORD])
+    call("POST", "/api/auth/token", 400, request_ok=False,
+         data="username=hana", content_type="application/x-www-form-urlencoded")
+
+
+def test_failed_logins_are_throttled(call, app, bus):  # noqa: F811
+    app.config["RATE_LIMIT_LOGIN_FAILURES"] = "2/15minute"
+    do_register("hana", PASSWORD)
+    for _ in range(2):
+        call("POST", "/api/auth/token", 401, json={"username": "hana", "password": "x" * 12})
+    throttled = call("POST", "/api/auth/token", 429,
+                     json={"username": "hana", "password": "x" * 12})
+    error = throttled.get_json()["error"]
+    assert error["code"] == "rate_limited" and error["retryAfter"] > 0
+    assert int(throttled.headers["Retry-After"]) >= error["retryAfter"]
+
+
+def test_logout_revokes_every_token(call, bus):  # noqa: F811
+    user = do_register("hana", PASSWORD)
+    first, second = issue_token(user), issue_token(user)
+    call("POST", "/api/auth/logout", 204, headers=bearer(first))
+    for token in (first, second):
+        body = call("GET", "/api/users/me", 401, headers=bearer(token)).get_json()
+        assert body["error"]["code"] == "auth_failed"
+    call("POST", "/api/auth/logout", 401, headers=bearer(first))
+    call("POST", "/api/auth/logout", 401, request_ok=False)
+    fresh = call("POST", "/api/auth/token", 201, json={"username": "hana", "password": PASSWORD})
+    call("GET", "/api/users/me", 200, headers=bearer(fresh.get_json()["token"]))
+
+
+def test_my_profile(call, ana, hana):
+    guest = call("GET", "/api/users/me", 200, headers=bearer(ana.token)).get_json()
+    assert guest == {"userId": ana.actor.user_id, "username": "ana", "displayName": None,
+                     "avatar": "a.png", "status": None, "isGuest": True, "isAdmin": False}
+    me = call("GET", "/api/users/me", 200, headers=bearer(hana.token)).get_json()
+    assert set(me) == PROFILE_KEYS and (me["username"], me["isGuest"]) == ("hana", False)
+    body = call("GET", "/api/users/me", 401, request_ok=False).get_json()
+    assert body["error"]["code"] == "not_logged_in"
+    call("GET", "/api/users/me", 401, headers=bearer("forged"))
+
+
+def test_update_my_profile(call, hana):
+    auth = bearer(hana.token)
+    changed = call("PATCH", "/api/users/me", 200, headers=auth, json={
+        "displayName": "  Hana H. ", "avatar": "https://example.org/h.png", "status": "here"})
+    assert changed.get_json() == {**changed.get_json(), "displayName": "Hana H.",
+                                  "avatar": "https://example.org/h.png", "status": "here"}
+    relative = call("PATCH", "/api/users/me", 200, headers=auth, json={"avatar": "/a/h.png"})
+    assert relative.get_json()["avatar"] == "/a/h.png"
+    cleared = call("PATCH", "/api/users/me", 200, headers=auth,
+                   json={"displayName": None, "avatar": "", "status": None}).get_json()
+    assert (cleared["displayName"], cleared["avatar"], cleared["status"]) == (None, None, None)
+    assert db.session.get(User, hana.actor.user_id).avatar is None
+    assert call("GET", "/api/users/me", 200, headers=auth).get_json() == cleared
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"avatar": "javascript:alert(1)"}, 400),
+    ({"avatar": "data:text/html,<b>x</b>"}, 400),
+    ({"avatar": "//evil.example/a.png"}, 400),
+    ({"avatar": 5}, 400),
+    ({"displayName": "a\u0007b"}, 400),
+    ({"status": "x" * 101}, 413),
+    ({"displayName": "x" * 65}, 413),
+])
+def test_update_my_profile_refusals(call, hana, body, status):
+    auth = bearer(hana.token)
+    response = call("PATCH", "/api/users/me", status, request_ok=False, headers=auth, json=body)
+    assert set(response.get_json()["error"]["fields"]) == set(body)
+    unchanged = call("GET", "/api/users/me", 200, headers=auth).get_json()
+    assert (unchanged["displayName"], unchanged["avatar"], unchanged["status"]) == \
+        (None, None, None)
+
+
+def test_a_refused_profile_update_changes_nothing(call, hana):
+    auth = bearer(hana.token)
+    call("PATCH", "/api/users/me", 400, request_ok=False, headers=auth,
+         json={"displayName": "Half", "status": "done", "avatar": "javascript:alert(1)"})
+    call("PATCH", "/api/users/me", 400, request_ok=False, headers=auth, json=["status"])
+    call("PATCH", "/api/users/me", 401, request_ok=False, json={"status": "x"})
+    unchanged = call("GET", "/api/users/me", 200, headers=auth).get_json()
+    assert (unchanged["displayName"], unchanged["avatar"], unchanged["status"]) == \
+        (None, None, None)

@@ -16,11 +16,13 @@ def test_login_answers_with_the_room_list(server, connect, unique):
     assert isinstance(rooms, list)
     assert [(r["id"], r["name"], r["category"]) for r in rooms[:5]] == DEFAULT_ROOMS
     for room in rooms:
-        assert set(room) >= {"id", "name", "category", "usersCount"}, room
+        assert set(room) >= {"id", "name", "category", "usersCount", "isPrivate"}, room
         assert is_int(room["id"]) and is_int(room["usersCount"]) and room["usersCount"] >= 0
         assert isinstance(room["name"], str) and isinstance(room["category"], str)
+        assert room["isPrivate"] is False, room  # a newcomer belongs to no private room
     rest = api_get(server, "/api/rooms").json()
     assert [(r["id"], r["name"], r["category"]) for r in rest[:5]] == DEFAULT_ROOMS
+    assert all(r["isPrivate"] is False for r in rest), rest
 
 
 def test_private_message_reaches_recipient_and_confirms_to_sender(connect, unique):
@@ -136,7 +138,7 @@ def test_room_create_announces_to_everyone_and_joins_creator(server, connect, un
     for anyone in (owner, cara):
         new = anyone.wait_for("rooms:new", lambda d: d["id"] == room)
         assert new == {**new, "id": room, "name": name, "description": "knights",
-                       "category": "interests", "usersCount": 1}
+                       "category": "interests", "usersCount": 1, "isPrivate": False}
         assert is_int(new["id"]) and is_int(new["usersCount"])
     assert owner.wait_for("room:joined")["roomId"] == room
     assert cara.received("room:joined") == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import server_env
-from tests.event_support import (api, assert_refused, create_event, join_event, logged_in,
-                                 say)
+from tests.event_support import (api, assert_refused, create_event, join_event,
+                                 register_account, say)
 from tests.helpers import ServerProcess, settle
 
 
@@ -41,8 +41,8 @@ def test_refused_join_creates_no_event_for_anyone(server, connect, unique):
 
 
 def test_event_created_over_rest_can_be_joined(server, connect, unique):
-    host = logged_in(connect, unique("host"))
-    eid = create_event(server, host.token, name="Planned", id=unique("rest"))["id"]
+    host = register_account(server, unique("host"))
+    eid = create_event(server, host, name="Planned", id=unique("rest"))["id"]
     ana, ben = connect(), connect()
     join_event(ana, eid, unique("ana"))
     join_event(ben, eid, unique("ben"))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from tests.event_support import (active_ids, api, assert_event_message, assert_refused,
                                  assert_timestamp, create_event, iso_in, is_int, join_event,
-                                 listed_ids, logged_in, patch_event, say, second_tab)
+                                 listed_ids, logged_in, patch_event, register_account, say,
+                                 second_tab)
 from tests.helpers import settle
 
 in_event = lambda eid: lambda d: d.get("id") == eid  # noqa: E731
@@ -175,8 +176,8 @@ def test_ended_event_refuses_chat_but_keeps_its_history(server, connect, unique)
 
 
 def test_start_and_cancel_reach_participants_and_the_lobby(server, connect, unique):
-    host, ana, lobby = logged_in(connect, unique("host")), connect(), connect()
-    event = create_event(server, host.token, name="Launch", startsAt=iso_in(60))
+    host, ana, lobby = register_account(server, unique("host")), connect(), connect()
+    event = create_event(server, host, name="Launch", startsAt=iso_in(60))
     eid = event["id"]
     assert event["status"] == "scheduled"
     assert lobby.wait_for("events:update", in_event(eid))["status"] == "scheduled"
@@ -184,14 +185,14 @@ def test_start_and_cancel_reach_participants_and_the_lobby(server, connect, uniq
     assert ana.received("eventHistory")[-1]["event"]["status"] == "scheduled"
     assert eid not in active_ids(lobby)
 
-    assert patch_event(server, host.token, eid, action="start")["status"] == "live"
+    assert patch_event(server, host, eid, action="start")["status"] == "live"
     assert ana.wait_for("eventStatus") == {"id": eid, "status": "live"}
     update = lobby.wait_for("events:update", lambda d: d["id"] == eid and d["status"] == "live")
     assert update["participantCount"] == 1
     assert eid in active_ids(lobby)
     say(ana, "it started")
 
-    patch_event(server, host.token, eid, action="cancel")
+    patch_event(server, host, eid, action="cancel")
     assert ana.wait_for("eventStatus", count=2) == {"id": eid, "status": "cancelled"}
     lobby.wait_for("events:update", lambda d: d["id"] == eid and d["status"] == "cancelled")
     settle()
@@ -200,9 +201,9 @@ def test_start_and_cancel_reach_participants_and_the_lobby(server, connect, uniq
 
 
 def test_chat_before_start_only_when_the_host_allows_it(server, connect, unique):
-    host = logged_in(connect, unique("host"))
-    closed = create_event(server, host.token, name="Closed", startsAt=iso_in(60))["id"]
-    opened = create_event(server, host.token, name="Open", startsAt=iso_in(60),
+    host = register_account(server, unique("host"))
+    closed = create_event(server, host, name="Closed", startsAt=iso_in(60))["id"]
+    opened = create_event(server, host, name="Open", startsAt=iso_in(60),
                           chatBeforeStart=True)["id"]
     ana, ben = connect(), connect()
     join_event(ana, closed, unique("ana")), join_event(ben, closed, unique("ben"))
@@ -253,13 +254,22 @@ def test_logging_in_as_someone_else_leaves_the_event(connect, unique):
 
 
 def test_rest_created_event_is_active_when_live(server, connect, unique):
-    host, lobby = logged_in(connect, unique("host")), connect()
-    eid = create_event(server, host.token, name="Now", id=unique("rest"))["id"]
-    later = create_event(server, host.token, name="Later", startsAt=iso_in(30))["id"]
+    host, lobby = register_account(server, unique("host")), connect()
+    eid = create_event(server, host, name="Now", id=unique("rest"))["id"]
+    later = create_event(server, host, name="Later", startsAt=iso_in(30))["id"]
     summary = [e for e in lobby.call("getActiveEvents") if e["id"] == eid]
     assert summary and (summary[0]["participantCount"], summary[0]["messageCount"]) == (0, 0)
     assert later not in active_ids(lobby)
     assert eid in listed_ids(server) and later not in listed_ids(server)
+
+
+def test_guests_cannot_create_events_over_rest(server, connect, unique):
+    guest, lobby, eid = logged_in(connect, unique("gus")), connect(), unique("rest")
+    refused = api(server, "POST", "/api/events", guest.token, json={"name": "Mine", "id": eid})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert api(server, "GET", f"/api/events/{eid}").status_code == 404
+    settle()
+    assert lobby.received("events:update", in_event(eid)) == []
 
 
 def test_empty_ad_hoc_event_is_unlisted_but_still_readable(server, connect, unique):

@@ -115,7 +115,8 @@ def default_rooms(counts: dict[int, int] | None = None) -> list[dict]:
     """The ``rooms:list`` / ``GET /api/rooms`` body of a fresh database."""
     counts = counts or {}
     return [{"id": i, "name": name, "description": "", "category": category,
-             "usersCount": counts.get(i, 0)} for i, name, category in DEFAULT_ROOMS]
+             "usersCount": counts.get(i, 0), "isPrivate": False}
+            for i, name, category in DEFAULT_ROOMS]
 
 
 def add_process(name: str, *, age_seconds: float = 0) -> str:
