@@ -166,11 +166,6 @@ def together(*actions) -> None:
         thread.join(30)
 
 
-@pytest.mark.xfail(strict=True, reason="SERVER BUG: two tabs of one user arriving or leaving "
-                   "at the same moment on two processes are each announced (user:online, "
-                   "room:user:joined, room:user:left, user:offline twice): the 'was/still "
-                   "there' checks in do_login, enter_room and do_remove_sockets are not "
-                   "serialised per user")
 def test_simultaneous_tabs_on_two_processes_are_announced_once(cluster, clients, unique):
     watcher = clients.login(cluster.a, unique("w"))
     room = new_room(watcher, unique)
