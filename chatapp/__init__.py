@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
         app,
         async_mode="gevent",
         message_queue=queue,
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=app.extensions["chatapp.origin_check"],
         # Events of one socket are handled in order: a sender's messages keep their order.
         async_handlers=False,

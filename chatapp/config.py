@@ -84,6 +84,9 @@ def load_config(instance_path: Path) -> dict:
         "CLIENT_URLS": env_list("CLIENT_URL", "http://localhost:3000"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(env_str("DATABASE_URL", default_db)),
         "REDIS_URL": env_str("REDIS_URL"),
+        # The Redis pub/sub channel of the message queue: deployments sharing one Redis
+        # (database numbers do not separate pub/sub) must each use their own.
+        "SOCKETIO_CHANNEL": env_str("SOCKETIO_CHANNEL", "flask-socketio"),
         "MAX_MESSAGE_LENGTH": env_int("MAX_MESSAGE_LENGTH", 4000),
         "HISTORY_LIMIT": 100,
         "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),

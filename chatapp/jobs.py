@@ -17,6 +17,7 @@ from chatapp.process_registry import beat, current_process_id, forget_process
 
 log = logging.getLogger(__name__)
 _started_in_pid: int | None = None
+_shutting_down = False
 
 
 def _pid_alive(pid: int) -> bool:
@@ -43,6 +44,8 @@ def dead_local_processes() -> list[str]:
 def presence_tick() -> None:
     """One round: refresh our heartbeat, clear the sockets of dead processes, and announce
     event status changes that time caused."""
+    if _shutting_down:
+        return
     if not beat():
         # Our sockets were announced as gone and their rows deleted: close them so that their
         # clients reconnect and are registered again, rather than linger unseen.
@@ -55,7 +58,7 @@ def presence_tick() -> None:
 
 def _presence_loop(app: Flask) -> None:
     interval = app.config["HEARTBEAT_INTERVAL"]
-    while True:
+    while not _shutting_down:  # a tick after shutdown began would register the process again
         with app.app_context():
             try:
                 presence_tick()
@@ -81,6 +84,8 @@ def close_all_sockets(app: Flask) -> None:
     """Close every socket of this process as a network drop would: each disconnect handler
     announces the departure and clears the presence rows, and clients reconnect (to a new
     process) by themselves. Then this process's own row goes."""
+    global _shutting_down
+    _shutting_down = True
     socketio.server.eio.disconnect()
     with app.app_context():
         try:

@@ -87,7 +87,7 @@ def announce_removal(room: Room, user: User, sids: list[str], by: Actor, *, bann
     broadcast.user_removed(room.id, event_id_of(room), user_payload(user), user_payload(by),
                            banned=banned, reason=reason)
     if sids:
-        announce_departure(room, user.id, user.username)
+        announce_departure(room, user.id, user.username, user_gone=True)  # every socket of theirs went
 
 
 # --- messages ------------------------------------------------------------------------------

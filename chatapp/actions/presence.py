@@ -12,7 +12,7 @@ from sqlalchemy import delete, or_, select, update
 from chatapp import broadcast, event_queries, queries
 from chatapp.errors import NotMember
 from chatapp.extensions import db
-from chatapp.models import Connection, Room, RoomPresence, ServerProcess
+from chatapp.models import Connection, Room, RoomPresence, ServerProcess, User
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.serializers import event_summary
 from chatapp.timeutil import isoformat_z, utcnow
@@ -23,11 +23,25 @@ def rooms_of_socket(sid: str) -> list[Room]:
     return list(db.session.scalars(stmt))
 
 
+def lock_users(user_ids) -> None:
+    """Serialise presence changes of these users across processes until the commit.
+
+    Whether a user "arrives" or "leaves" depends on their other tabs, possibly on another
+    process at the same moment; deciding under the user's row lock (in id order, so two
+    lockers never deadlock) makes exactly one of two racing tabs the one that announces.
+    SQLite has no row locks, but its single writer already serialises."""
+    ids = sorted(set(user_ids))
+    if ids:
+        db.session.execute(select(User.id).where(User.id.in_(ids)).order_by(User.id)
+                           .with_for_update())
+
+
 def enter_room(sid: str, user_id: int, room_id: int) -> tuple[bool, bool]:
     """Record socket ``sid`` in a room (committed) and subscribe it to the room's channel.
 
     Returns ``(socket_was_in, user_was_in)``: whether this socket, and whether any live socket
     of the user (another tab), was already there, which decides who hears of the arrival."""
+    lock_users([user_id])
     socket_was_in = db.session.get(RoomPresence, (sid, room_id)) is not None
     user_was_in = queries.user_has_presence_in_room(user_id, room_id)
     if not socket_was_in:
@@ -40,21 +54,25 @@ def enter_room(sid: str, user_id: int, room_id: int) -> tuple[bool, bool]:
 def leave_room(sid: str, user_id: int, username: str, room: Room) -> None:
     """Take socket ``sid`` out of a room (committed), unsubscribe it and announce it; raise
     :class:`NotMember` if it was not there."""
+    lock_users([user_id])
     presence = db.session.get(RoomPresence, (sid, room.id))
     if presence is None:
+        db.session.rollback()
         where = "this event" if room.kind == ROOM_KIND_EVENT else f"room {room.id}"
         raise NotMember(f"you are not in {where}")
     db.session.delete(presence)
+    db.session.flush()
+    user_gone = not queries.user_has_presence_in_room(user_id, room.id)
     db.session.commit()
     broadcast.unsubscribe(sid, broadcast.room_channel(room.id))
-    announce_departure(room, user_id, username)
+    announce_departure(room, user_id, username, user_gone=user_gone)
 
 
-def announce_departure(room: Room, user_id: int, username: str) -> None:
+def announce_departure(room: Room, user_id: int, username: str, *, user_gone: bool) -> None:
     """Tell a room that a socket of ``user_id`` left it (committed already), in the room's
     protocol: ``room:user:left`` + ``rooms:update``, or ``userLeft`` + ``events:update``.
-    The "left" event goes out only when it was the user's last socket in the room."""
-    user_gone = not queries.user_has_presence_in_room(user_id, room.id)
+    The "left" event goes out only when it was the user's last socket in the room
+    (``user_gone``, decided under the user's lock before the commit)."""
     timestamp = isoformat_z(utcnow())
     if room.kind == ROOM_KIND_EVENT:
         event = event_queries.event_of_room(room.id)
@@ -81,9 +99,11 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
     Then each user who left a room is announced once per room, and ``user:offline`` goes out
     for each user left with no socket anywhere. Works for sockets of any process, so a dead
     process's sockets are cleared exactly as a disconnect would clear them."""
-    connections = db.session.scalars(select(Connection).where(Connection.sid.in_(sids))).all()
-    if not connections:
+    owners = db.session.scalars(select(Connection.user_id).where(Connection.sid.in_(sids))).all()
+    if not owners:
         return
+    lock_users(owners)
+    connections = db.session.scalars(select(Connection).where(Connection.sid.in_(sids))).all()
     users = {c.user_id: c.user.username for c in connections}
     departures: dict[tuple[int, int], Room] = {}
     for connection in connections:
@@ -96,12 +116,14 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
     found = [c.sid for c in connections]
     db.session.execute(delete(RoomPresence).where(RoomPresence.sid.in_(found)))
     db.session.execute(delete(Connection).where(Connection.sid.in_(found)))
+    gone_from_room = {key: not queries.user_has_presence_in_room(key[1], key[0])
+                      for key in departures}
+    offline = [user_id for user_id in users if not queries.user_is_online(user_id)]
     db.session.commit()
-    for (_, user_id), room in departures.items():
-        announce_departure(room, user_id, users[user_id])
-    for user_id in users:
-        if not queries.user_is_online(user_id):
-            broadcast.user_offline(user_id)
+    for key, room in departures.items():
+        announce_departure(room, key[1], users[key[1]], user_gone=gone_from_room[key])
+    for user_id in offline:
+        broadcast.user_offline(user_id)
 
 
 def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:

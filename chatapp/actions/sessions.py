@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from flask import current_app
 
 from chatapp import broadcast, queries
-from chatapp.actions.presence import do_remove_socket
 from chatapp.actions.accounts import account_named, is_reserved, is_safe_url
+from chatapp.actions.presence import do_remove_socket, lock_users
 from chatapp.errors import AuthFailed, Invalid
 from chatapp.extensions import db
 from chatapp.identity import Actor, issue_token, user_from_token
@@ -98,6 +98,7 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
         do_remove_socket(sid, unsubscribe=True)
         existing = None
     db.session.flush()
+    lock_users([user.id])  # "first tab anywhere" must be decided by one process only
     was_online = queries.user_is_online(user.id)
     if existing is None:
         db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
