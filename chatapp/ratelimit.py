@@ -1,6 +1,6 @@
 """Rate limits on what clients do, shared across processes through Redis when configured.
 
-Built on the ``limits`` library (moving windows; memory or Redis storage) rather than
+Built on the ``limits`` library (sliding windows; memory or Redis storage) rather than
 hand-written counters. Each limit is a setting such as ``"20/10second"``; ``check`` raises
 :class:`RateLimited` with a retry-after when a caller is over it.
 """
@@ -12,7 +12,7 @@ import time
 from flask import Flask, current_app
 from limits import parse
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from chatapp.errors import RateLimited
 
@@ -33,7 +33,9 @@ DEFAULT_LIMITS = {
 class Limiter:
     def __init__(self, storage_url: str) -> None:
         self.storage = storage_from_string(storage_url)
-        self.strategy = MovingWindowRateLimiter(self.storage)
+        # A sliding window approximated by two counters: cheap (no per-hit list), and smooth
+        # enough at window edges for chat limits.
+        self.strategy = SlidingWindowCounterRateLimiter(self.storage)
 
     def hit(self, rule: str, *keys: str) -> None:
         """Count one action for ``keys``; raise :class:`RateLimited` if it is one too many."""
