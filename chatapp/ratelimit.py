@@ -39,29 +39,22 @@ class Limiter:
 
     def hit(self, rule: str, *keys: str) -> None:
         """Count one action for ``keys``; raise :class:`RateLimited` if it is one too many."""
+        self._apply(self.strategy.hit, rule, keys, "too many requests; slow down")
+
+    def ensure_below(self, rule: str, *keys: str) -> None:
+        """Raise :class:`RateLimited` if ``keys`` are already at the limit (counts nothing)."""
+        self._apply(self.strategy.test, rule, keys, "too many attempts; try again later")
+
+    def _apply(self, step, rule: str, keys: tuple[str, ...], message: str) -> None:
         limit = parse(rule)
         try:
-            allowed = self.strategy.hit(limit, *keys)
+            allowed = step(limit, *keys)
         except Exception:  # the limiter's store is down: serve rather than refuse everyone
             log.exception("rate limit store unavailable; allowing %s", keys)
             return
         if not allowed:
             reset_at, _ = self.strategy.get_window_stats(limit, *keys)
-            raise RateLimited("too many requests; slow down",
-                              retry_after=max(0.0, round(reset_at - time.time(), 1)))
-
-    def ensure_below(self, rule: str, *keys: str) -> None:
-        """Raise :class:`RateLimited` if ``keys`` are already at the limit (counts nothing)."""
-        limit = parse(rule)
-        try:
-            allowed = self.strategy.test(limit, *keys)
-        except Exception:
-            log.exception("rate limit store unavailable; allowing %s", keys)
-            return
-        if not allowed:
-            reset_at, _ = self.strategy.get_window_stats(limit, *keys)
-            raise RateLimited("too many attempts; try again later",
-                              retry_after=max(0.0, round(reset_at - time.time(), 1)))
+            raise RateLimited(message, retry_after=max(0.0, round(reset_at - time.time(), 1)))
 
     def clear(self, rule: str, *keys: str) -> None:
         self.strategy.clear(parse(rule), *keys)
