@@ -5,9 +5,11 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from chatapp import database, origins, ratelimit
 from chatapp.config import load_config
+from chatapp.validation import MAX_ID
 from chatapp.extensions import db, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,14 +58,22 @@ def register_extensions(app: Flask) -> None:
     )
 
 
+class IdConverter(IntegerConverter):
+    """``<id:...>``: a database id in a URL; larger numbers are a 404, not a database error."""
+
+    def __init__(self, url_map, **kwargs) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     from chatapp.api import api
     from chatapp.auth_pages import auth
     from chatapp.forms import csrf
     from chatapp.pages import pages
 
-    # The JSON API serves token clients (Authorization: Bearer), which have no CSRF token; where
-    # it falls back to the session cookie, SameSite=Lax and JSON-only bodies stand in for one.
+    # The JSON API serves token clients (Authorization: Bearer), which have no CSRF token; it
+    # reads the session cookie for GETs only, so a cookie alone never authorises a write.
     # (Socket.IO never reaches Flask's views: its middleware answers /socket.io first.)
     csrf.exempt(api)
     app.register_blueprint(api)

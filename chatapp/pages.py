@@ -24,7 +24,7 @@ def lobby():
     return render_template("lobby.html", rooms=rooms)
 
 
-@pages.get("/rooms/<int:room_id>")
+@pages.get("/rooms/<id:room_id>")
 def room(room_id: int):
     room = check_community_room(room_id, current_actor())
     return render_template("room.html", room=room, users_count=queries.room_users_count(room.id),

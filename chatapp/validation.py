@@ -13,14 +13,20 @@ def require_object(data: Any) -> dict:
     return data
 
 
+MAX_ID = 2**53 - 1  # ids beyond this fit no database column (and no JavaScript number)
+
+
 def require_int(data: dict, field: str) -> int:
     """An integer id; a decimal string is accepted because old clients sent ids either way."""
     value = data.get(field)
     if isinstance(value, bool):
         raise Invalid(f"{field} must be an integer", fields={field: "must be an integer"})
     if isinstance(value, int):
+        if abs(value) > MAX_ID:
+            raise Invalid(f"{field} is out of range", fields={field: "out of range"})
         return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 19:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() \
+            and int(value.strip()) <= MAX_ID:
         return int(value.strip())
     if value is None:
         raise Invalid(f"{field} is required", fields={field: "is required"})

@@ -21,4 +21,4 @@ def conversation_messages(user_id: int):
 
 
 def register(bp: Blueprint) -> None:
-    bp.get("/conversations/<int:user_id>/messages")(conversation_messages)
+    bp.get("/conversations/<id:user_id>/messages")(conversation_messages)

@@ -120,15 +120,15 @@ def moderation_record(room_id: int | None = None, event_id: str | None = None):
 
 
 def register(bp: Blueprint) -> None:
-    for prefix in ("/rooms/<int:room_id>", "/events/<event_id>"):
-        bp.delete(f"{prefix}/messages/<int:message_id>")(delete_message)
+    for prefix in ("/rooms/<id:room_id>", "/events/<event_id>"):
+        bp.delete(f"{prefix}/messages/<id:message_id>")(delete_message)
         bp.post(f"{prefix}/bans")(add_ban)
-        bp.delete(f"{prefix}/bans/<int:user_id>")(lift_ban)
+        bp.delete(f"{prefix}/bans/<id:user_id>")(lift_ban)
         bp.post(f"{prefix}/mutes")(add_mute)
-        bp.delete(f"{prefix}/mutes/<int:user_id>")(lift_mute)
+        bp.delete(f"{prefix}/mutes/<id:user_id>")(lift_mute)
         bp.post(f"{prefix}/kicks")(kick)
         bp.post(f"{prefix}/members")(set_member)
-        bp.delete(f"{prefix}/members/<int:user_id>")(remove_member)
+        bp.delete(f"{prefix}/members/<id:user_id>")(remove_member)
         bp.get(f"{prefix}/moderation")(moderation_record)
-    bp.patch("/rooms/<int:room_id>")(update_room)
+    bp.patch("/rooms/<id:room_id>")(update_room)
     bp.put("/events/<event_id>/slow-mode")(set_event_slow_mode)

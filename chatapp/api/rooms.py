@@ -23,4 +23,4 @@ def room_messages(room_id: int):
 
 def register(bp: Blueprint) -> None:
     bp.get("/rooms")(list_rooms)
-    bp.get("/rooms/<int:room_id>/messages")(room_messages)
+    bp.get("/rooms/<id:room_id>/messages")(room_messages)
