@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from tests.event_support import api, create_event, join_event, patch_event, say
+from tests.event_support import (api, create_event, join_event, patch_event, register_account,
+                                 say)
 from tests.helpers import settle
 from tests.scaleout_support import (clients, cluster, exactly_once, join,  # noqa: F401
                                     new_room, send, uid)
@@ -229,10 +230,10 @@ def test_event_participants_agree_across_processes(cluster, clients, unique):
 
 
 def test_rest_created_event_and_its_end_reach_both_processes(cluster, clients, unique):
-    host = clients.login(cluster.a, unique("host"))
+    host_token = register_account(cluster.a, unique("host"))  # only accounts create events
     lobby_a, lobby_b = clients.connect(cluster.a), clients.connect(cluster.b)
     eid = unique("ev")
-    created = create_event(cluster.a, host.token, id=eid, name="Scale-out launch")
+    created = create_event(cluster.a, host_token, id=eid, name="Scale-out launch")
     assert created["status"] == "live"
     for lobby in (lobby_a, lobby_b):
         got = exactly_once(lobby, "events:update", lambda d: d["id"] == eid)
@@ -242,7 +243,7 @@ def test_rest_created_event_and_its_end_reach_both_processes(cluster, clients, u
     fan_b, fan_a = clients.login(cluster.b, unique("fan")), clients.login(cluster.a, unique("fan"))
     join_event(fan_b, eid)
     join_event(fan_a, eid)
-    patch_event(cluster.a, host.token, eid, action="end")  # REST on process A
+    patch_event(cluster.a, host_token, eid, action="end")  # REST on process A
     for fan in (fan_a, fan_b):
         assert exactly_once(fan, "eventStatus", lambda d: d["id"] == eid) == \
             {"id": eid, "status": "ended"}

@@ -50,9 +50,7 @@ def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]
 def do_leave_room(sid: str, actor: Actor, room_id: int) -> Room:
     """Take socket ``sid`` out of a room; ``room:user:left`` goes to the room when it was the
     user's last socket there, ``rooms:update`` to everyone."""
-    room = queries.get_community_room(room_id)
-    if room is None:
-        raise NotFound(f"room {room_id} does not exist")
+    room = check_community_room(room_id, actor)  # a private room stays invisible
     leave_room(sid, actor.user_id, actor.username, room)
     return room
 

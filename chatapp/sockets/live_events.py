@@ -10,7 +10,7 @@ from chatapp.actions.events import (check_joinable, do_event_typing, do_join_eve
                                     do_leave_event)
 from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.actions.sessions import do_login
-from chatapp.errors import NotMember
+from chatapp.errors import AuthFailed, NotMember
 from chatapp.event_status import LIVE
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.serializers import event_summary
@@ -43,8 +43,12 @@ class LiveEventHandlers:
         check_joinable(event_id)
         state = state_of(request.sid)
         if state.actor is None:  # the username names a guest, as user:login does
-            state.actor = do_login(request.sid, username=data.get("username"),
-                                   avatar=data.get("avatar")).actor
+            try:
+                state.actor = do_login(request.sid, username=data.get("username"),
+                                       avatar=data.get("avatar")).actor
+            except AuthFailed as error:  # guests not allowed: the old event, as for user:login
+                broadcast.auth_error(request.sid, error.message)
+                raise
         leaving = state.event.id if state.event is not None else None
         event = do_join_event(request.sid, state.actor, event_id, leaving_room_id=leaving)
         state.event = RoomRef(event.room_id, ROOM_KIND_EVENT)

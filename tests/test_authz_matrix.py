@@ -1,0 +1,258 @@
+"""The authorization matrix: every client event and every REST write, for every kind of caller.
+
+``MATRIX`` is the one table. Its keys are exactly the socket events the server handles
+(``ChatNamespace.EVENTS``) and the non-GET routes under ``/api`` ("METHOD /api/rule", the rule
+without converters: ``<room_id>``), so a new event or endpoint fails
+``test_every_event_and_rest_write_has_a_row`` until it has a row. Each row holds what is sent
+(a payload that succeeds for an authorised caller) and, per role, the outcome: ``allow`` or
+the refusal code. Each (row, role) pair runs in process against a fresh
+copy of the world described in :mod:`tests.authz_matrix_support`; a refusal must also leave
+every table as it was and broadcast nothing but the ``error`` to the refused socket.
+
+Roles: ``anonymous`` (a socket that never logged in, a request without a token), ``guest``,
+``member`` (of the private room), ``nonmember``, ``muted``, ``banned``, ``moderator``,
+``owner`` (of the rooms; host of the event) and ``admin`` (site admin). Socket callers are
+identified by the token in their handshake; REST callers by ``Authorization: Bearer``.
+Rate limits are off here (they have their own tests).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+from chatapp.sockets.chat import ChatNamespace
+from tests.authz_matrix_support import (ALLOW, HTTP_STATUS, ROLES, W, make_app, resolve,
+                                        url_for_rule)
+from tests.authz_matrix_support import stage, world_template  # noqa: F401 (fixtures)
+
+CELLS = {"OK": ALLOW, "NLI": "not_logged_in", "NF": "not_found", "FB": "forbidden",
+         "BAN": "banned", "MUT": "muted", "NM": "not_member"}
+
+
+@dataclass(frozen=True)
+class Row:
+    outcomes: dict[str, str]  # role -> "allow" or the refusal code
+    args: tuple = ()  # socket: the emitted arguments; REST: (the JSON body,) or ()
+    prep: tuple = ()  # socket: (event, payload) the caller sends first (not when anonymous)
+    path: dict = field(default_factory=dict)  # REST: the URL's variables
+
+
+def outcomes(cells: str) -> dict[str, str]:
+    tokens = cells.split()
+    assert len(tokens) == len(ROLES), cells
+    return {role: CELLS[token] for role, token in zip(ROLES, tokens)}
+
+
+def sock(cells: str, *args, prep=()) -> Row:
+    return Row(outcomes(cells), args, prep)
+
+
+def rest(cells: str, body=None, **path) -> Row:
+    return Row(outcomes(cells), () if body is None else (body,), path=path)
+
+
+JOIN_DEN = (("room:join", {"roomId": W.den}),)
+JOIN_PLAZA = (("room:join", {"roomId": W.plaza}),)
+JOIN_EVENT = (("joinEvent", {"username": "someone", "eventId": "launch"}),)
+
+# Columns in ROLES order. NM where the caller's own room:join / joinEvent (its ``prep``) was
+# refused, so its socket is not in the room it then tries to post or type in.
+#              anon guest member nonmember muted banned moderator owner admin
+EVERYONE    = "OK   OK    OK     OK        OK    OK     OK        OK    OK"  # noqa: E221
+LOGGED_IN   = "NLI  OK    OK     OK        OK    OK     OK        OK    OK"  # noqa: E221
+ACCOUNTS    = "NLI  FB    OK     OK        OK    OK     OK        OK    OK"  # noqa: E221
+SEE_DEN     = "NLI  NF    OK     NF        OK    NF     OK        OK    OK"  # noqa: E221
+POST_DEN    = "NLI  NM    OK     NM        MUT   NM     OK        OK    OK"  # noqa: E221
+POST_PLAZA  = "NLI  OK    OK     OK        MUT   NM     OK        OK    OK"  # noqa: E221
+MOD_DEN     = "NLI  NF    FB     NF        FB    NF     OK        OK    OK"  # noqa: E221
+OWN_DEN     = "NLI  NF    FB     NF        FB    NF     FB        OK    OK"  # noqa: E221
+MOD_OPEN    = "NLI  FB    FB     FB        FB    BAN    OK        OK    OK"  # noqa: E221
+OWN_OPEN    = "NLI  FB    FB     FB        FB    BAN    FB        OK    OK"  # noqa: E221
+HOST        = "NLI  FB    FB     FB        FB    FB     FB        OK    OK"  # noqa: E221
+# In an event, a socket that never joined it (anonymous included) is refused as not_member.
+IN_EVENT    = "NM   OK    OK     OK        OK    NM     OK        OK    OK"  # noqa: E221
+POST_EVENT  = "NM   OK    OK     OK        MUT   NM     OK        OK    OK"  # noqa: E221
+JOIN_EVENTS = "OK   OK    OK     OK        OK    BAN    OK        OK    OK"  # noqa: E221
+
+DEN, PLAZA, EVENT = {"roomId": W.den}, {"roomId": W.plaza}, {"eventId": W.event}
+
+MATRIX: dict[str, Row] = {
+    # --- community protocol (PROTOCOL.md A) ---------------------------------------------------
+    "user:login": sock(EVERYONE, {"userId": 1, "username": "newcomer", "avatar": None}),
+    "message:private": sock(LOGGED_IN, {"to": W.victim, "message": "psst"}),
+    "room:join": sock(SEE_DEN, DEN),
+    "room:leave": sock(SEE_DEN, DEN, prep=JOIN_DEN),
+    "room:message": sock(POST_PLAZA, {**PLAZA, "message": "hello"}, prep=JOIN_PLAZA),
+    "room:create": sock(LOGGED_IN, {"name": "Fresh", "description": "", "category": "x"}),
+    "user:typing": sock(POST_DEN, {**DEN, "isTyping": True}, prep=JOIN_DEN),
+    "user:typing:private": sock(LOGGED_IN, {"to": W.victim, "isTyping": True}),
+    "user:status": sock(LOGGED_IN, {"status": "away"}),
+    # --- live-event protocol (PROTOCOL.md B); an anonymous joinEvent becomes a guest ------------
+    "joinEvent": sock(JOIN_EVENTS, {"username": "someone", "eventId": "launch"}),
+    "sendMessage": sock(POST_EVENT, "hello", prep=JOIN_EVENT),
+    "leaveEvent": sock(IN_EVENT, prep=JOIN_EVENT),
+    "typing": sock(POST_EVENT, True, prep=JOIN_EVENT),
+    "getActiveEvents": sock(EVERYONE),
+    # --- moderation of community rooms (private den, public plaza) ---------------------------
+    "room:message:delete": sock(MOD_DEN, {**DEN, "messageId": W.den_message}),
+    "room:mute": sock(MOD_OPEN, {**PLAZA, "userId": W.victim, "seconds": 60}),
+    "room:unmute": sock(MOD_DEN, {**DEN, "userId": W.muted}),
+    "room:kick": sock(MOD_OPEN, {**PLAZA, "userId": W.victim}),
+    "room:ban": sock(MOD_DEN, {**DEN, "userId": W.victim, "reason": "spam"}),
+    "room:unban": sock(MOD_OPEN, {**PLAZA, "userId": W.banned}),
+    "room:slowmode": sock(MOD_DEN, {**DEN, "seconds": 5}),
+    "room:moderator": sock(OWN_OPEN, {**PLAZA, "userId": W.victim, "isModerator": True}),
+    "room:invite": sock(OWN_DEN, {**DEN, "userId": W.outsider}),
+    "room:member:remove": sock(OWN_DEN, {**DEN, "userId": W.victim}),
+    # --- moderation of the event's chat ------------------------------------------------------
+    "deleteMessage": sock(MOD_OPEN, {**EVENT, "messageId": W.event_message}),
+    "muteUser": sock(MOD_OPEN, {**EVENT, "userId": W.victim, "seconds": 60}),
+    "unmuteUser": sock(MOD_OPEN, {**EVENT, "userId": W.muted}),
+    "kickUser": sock(MOD_OPEN, {**EVENT, "userId": W.victim}),
+    "banUser": sock(MOD_OPEN, {**EVENT, "userId": W.victim}),
+    "unbanUser": sock(MOD_OPEN, {**EVENT, "userId": W.banned}),
+    "setSlowMode": sock(MOD_OPEN, {**EVENT, "seconds": 5}),
+    "setModerator": sock(OWN_OPEN, {**EVENT, "userId": W.victim, "isModerator": True}),
+    # --- REST: accounts and events -----------------------------------------------------------
+    "POST /api/auth/token": rest(EVERYONE, {"username": "the_victim",
+                                            "password": "correct horse battery"}),
+    "POST /api/auth/logout": rest(LOGGED_IN),
+    "PATCH /api/users/me": rest(LOGGED_IN, {"status": "away"}),
+    "POST /api/events": rest(ACCOUNTS, {"name": "Another launch"}),
+    "PATCH /api/events/<event_id>": rest(HOST, {"description": "changed"}, event_id=W.event),
+    # --- REST moderation of the private den --------------------------------------------------
+    "PATCH /api/rooms/<room_id>": rest(MOD_DEN, {"slowModeSeconds": 5}, room_id=W.den),
+    "POST /api/rooms/<room_id>/bans": rest(MOD_DEN, {"userId": W.victim}, room_id=W.den),
+    "DELETE /api/rooms/<room_id>/bans/<user_id>": rest(
+        MOD_DEN, room_id=W.den, user_id=W.banned),
+    "POST /api/rooms/<room_id>/kicks": rest(MOD_DEN, {"userId": W.victim}, room_id=W.den),
+    "POST /api/rooms/<room_id>/mutes": rest(MOD_DEN, {"userId": W.victim, "seconds": 60},
+                                                room_id=W.den),
+    "DELETE /api/rooms/<room_id>/mutes/<user_id>": rest(
+        MOD_DEN, room_id=W.den, user_id=W.muted),
+    "DELETE /api/rooms/<room_id>/messages/<message_id>": rest(
+        MOD_DEN, room_id=W.den, message_id=W.den_message),
+    "POST /api/rooms/<room_id>/members": rest(OWN_DEN, {"userId": W.outsider},
+                                                  room_id=W.den),
+    "DELETE /api/rooms/<room_id>/members/<user_id>": rest(
+        OWN_DEN, room_id=W.den, user_id=W.victim),
+    # --- REST moderation of the event's chat -------------------------------------------------
+    "PUT /api/events/<event_id>/slow-mode": rest(MOD_OPEN, {"seconds": 5}, event_id=W.event),
+    "POST /api/events/<event_id>/bans": rest(MOD_OPEN, {"userId": W.victim}, event_id=W.event),
+    "DELETE /api/events/<event_id>/bans/<user_id>": rest(
+        MOD_OPEN, event_id=W.event, user_id=W.banned),
+    "POST /api/events/<event_id>/kicks": rest(MOD_OPEN, {"userId": W.victim}, event_id=W.event),
+    "POST /api/events/<event_id>/mutes": rest(MOD_OPEN, {"userId": W.victim, "seconds": 60},
+                                              event_id=W.event),
+    "DELETE /api/events/<event_id>/mutes/<user_id>": rest(
+        MOD_OPEN, event_id=W.event, user_id=W.muted),
+    "DELETE /api/events/<event_id>/messages/<message_id>": rest(
+        MOD_OPEN, event_id=W.event, message_id=W.event_message),
+    "POST /api/events/<event_id>/members": rest(OWN_OPEN, {"userId": W.outsider,
+                                                           "role": "moderator"},
+                                                event_id=W.event),
+    "DELETE /api/events/<event_id>/members/<user_id>": rest(
+        OWN_OPEN, event_id=W.event, user_id=W.victim),
+}
+
+# (action, role) -> what the server does instead of what the matrix expects. Each is a
+# strict xfail, so fixing the server turns it into a failure until the entry is removed.
+SERVER_BUGS: dict[tuple[str, str], str] = {}
+
+
+def is_rest(action: str) -> bool:
+    return " /api/" in action
+
+
+def template(rule: str) -> str:
+    """A URL rule without its converters (``<int:room_id>`` -> ``<room_id>``)."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule)
+
+
+def test_every_event_and_rest_write_has_a_row():
+    app = make_app("sqlite://")
+    writes = {f"{method} {template(rule.rule)}" for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/")
+              for method in rule.methods - {"GET", "HEAD", "OPTIONS"}}
+    assert writes, "no REST writes found"
+    missing = (set(ChatNamespace.EVENTS) | writes) - set(MATRIX)
+    stale = set(MATRIX) - (set(ChatNamespace.EVENTS) | writes)
+    assert not missing, f"add a MATRIX row for: {sorted(missing)}"
+    assert not stale, f"MATRIX rows for nothing the server has: {sorted(stale)}"
+    assert all(set(row.outcomes) == set(ROLES) for row in MATRIX.values())
+    assert all(set(row.path) <= {"room_id", "event_id", "user_id", "message_id"}
+               for row in MATRIX.values())
+
+
+@pytest.mark.parametrize("action", [a for a in MATRIX if is_rest(a)])
+def test_a_browser_session_alone_authorises_no_rest_write(stage, action):
+    """The API takes no CSRF token, so the owner's session cookie without a bearer token must
+    count for nothing: each write answers as it does for anonymous."""
+    row = MATRIX[action]
+    method, rule = action.split(" ", 1)
+    client = stage.app.test_client()
+    with client.session_transaction() as session:
+        session.update(user_id=stage.ids["owner"], token_version=1)
+    assert client.get("/api/users/me").get_json()["username"] == "the_owner"  # reads do use it
+    before = stage.snapshot()
+    body = {"json": resolve(row.args[0], stage.ids)} if row.args else {}
+    response = client.open(url_for_rule(rule, row.path, stage.ids), method=method, **body)
+    if row.outcomes["anonymous"] == ALLOW:
+        assert 200 <= response.status_code < 300, response.get_json()
+    else:
+        assert response.status_code == 401, response.get_json()
+        assert response.get_json()["error"]["code"] == row.outcomes["anonymous"]
+        assert stage.snapshot() == before
+
+
+def run_socket(stage, action: str, role: str, row: Row):
+    """The caller's socket, after its ``prep``; returns (outcome, refusal broadcasts)."""
+    client = stage.connect(role)
+    if role != "anonymous":
+        for event, payload in row.prep:
+            client.emit(event, resolve(payload, stage.ids), callback=True)
+    client.get_received()
+    before = stage.snapshot()
+    with stage.recording() as emits:
+        ack = client.emit(action, *resolve(row.args, stage.ids), callback=True)
+    if isinstance(ack, list) or (isinstance(ack, dict) and ack.get("ok") is True):
+        return ALLOW, before, emits, []
+    assert isinstance(ack, dict) and ack.get("ok") is False, ack
+    refusal = ("error", stage.sid_of(client))
+    assert refusal in emits, emits  # clients without callbacks hear of it too
+    return ack["error"]["code"], before, emits, [refusal]
+
+
+def run_rest(stage, action: str, role: str, row: Row):
+    method, rule = action.split(" ", 1)
+    headers = {"Authorization": f"Bearer {stage.tokens[role]}"} if role != "anonymous" else {}
+    body = {"json": resolve(row.args[0], stage.ids)} if row.args else {}
+    url = url_for_rule(rule, row.path, stage.ids)
+    before = stage.snapshot()
+    with stage.recording() as emits:
+        response = stage.app.test_client().open(url, method=method, headers=headers, **body)
+    if 200 <= response.status_code < 300:
+        return ALLOW, before, emits, []
+    code = (response.get_json() or {}).get("error", {}).get("code")
+    assert response.status_code == HTTP_STATUS.get(code), (response.status_code, code)
+    return code, before, emits, []
+
+
+CASES = [pytest.param(action, role, id=f"{action}-{role}", marks=(
+    [pytest.mark.xfail(reason=f"SERVER BUG: {SERVER_BUGS[action, role]}", strict=True)]
+    if (action, role) in SERVER_BUGS else []))
+    for action in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize("action, role", CASES)
+def test_each_role_is_allowed_or_refused_as_the_matrix_says(stage, action, role):
+    row = MATRIX[action]
+    expected = row.outcomes[role]
+    run = run_rest if is_rest(action) else run_socket
+    outcome, before, emits, refusal = run(stage, action, role, row)
+    assert outcome == expected, f"{action} as {role}: {outcome}, the matrix says {expected}"
+    if expected != ALLOW:
+        assert emits == refusal, f"a refused {action} broadcast {emits}"
+        assert stage.snapshot() == before, f"a refused {action} changed the database"
