@@ -2,7 +2,8 @@
 
 Test modules import the fixtures: ``from tests.openapi_support import bearer, call, openapi,
 spec  # noqa: F401``. ``call`` makes a request through the app's test client and validates
-request and response with ``openapi-core``.
+request and response with ``openapi-core``. ``ana`` and ``ben`` (guests) and ``hana`` (an
+account) are logged in on sockets; they need the ``bus`` fixture of :mod:`tests.unit_support`.
 """
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_core.deserializing.media_types.util import plain_loads
 from werkzeug.test import EnvironBuilder
+
+from chatapp.actions.accounts import do_register
+from chatapp.identity import issue_token
+from tests.unit_support import login
 
 
 @pytest.fixture
@@ -46,3 +51,22 @@ def call(client, openapi):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def ana(bus):
+    return login(bus, "sid-ana", "ana", avatar="a.png")
+
+
+@pytest.fixture
+def ben(bus):
+    return login(bus, "sid-ben", "ben")
+
+
+@pytest.fixture
+def hana(bus):
+    """An account (only accounts may create events), logged in on a socket."""
+    return login(bus, "sid-hana", token=issue_token(do_register("hana", PASSWORD)))

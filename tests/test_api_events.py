@@ -1,78 +1,25 @@
-"""REST ``/api/events``: listing, details, creation, validation, lifecycle, history, transcripts."""
+"""REST ``/api/events``: listing, details, creation, validation, lifecycle and who may change.
+
+Message history and transcripts are in ``test_api_events_history.py``.
+"""
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chatapp import broadcast, event_queries, process_registry
-from chatapp.actions.accounts import do_register
 from chatapp.actions.events import do_join_event
-from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.actions.sessions import do_login
 from chatapp.extensions import db
 from chatapp.identity import issue_token
 from chatapp.models import User
-
-
-@pytest.fixture
-def ctx(app, monkeypatch):
-    """No socket server: broadcasts are no-ops. Runs the test inside an app context."""
-    for name in ("send", "subscribe", "unsubscribe"):
-        monkeypatch.setattr(broadcast, name, lambda *a, **k: None)
-    monkeypatch.setattr(process_registry, "_process_id", None)
-    with app.app_context():
-        yield
-        db.session.remove()
-
-
-def person(name: str):
-    """A logged-in guest: its actor and ``Authorization`` headers."""
-    actor = do_login(f"sid-{name}", username=name).actor
-    token = issue_token(db.session.get(User, actor.user_id))
-    return actor, {"Authorization": f"Bearer {token}"}
-
-
-def account(name: str, *, admin: bool = False):
-    """A logged-in account (only accounts may create events): its actor and headers."""
-    user = do_register(name, "correct horse battery")
-    if admin:
-        user.is_admin = True
-        db.session.commit()
-    token = issue_token(user)
-    actor = do_login(f"sid-{name}", token=token).actor
-    return actor, {"Authorization": f"Bearer {token}"}
+from tests.api_events_support import (account, create, ctx, error_of, host,  # noqa: F401
+                                      person, post_messages)
 
 
 def iso(hours: float) -> str:
     return (datetime.now(timezone.utc) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def create(client, headers, **fields):
-    response = client.post("/api/events", json=fields, headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, (response.status_code, response.get_data(True))
-    body = response.get_json()
-    assert body["error"]["code"] == code and body["error"]["message"], body
-    return body["error"]
-
-
-def post_messages(actor, event_id: str, texts) -> list[dict]:
-    room = RoomRef(event_queries.get_event(event_id).room_id, "event")
-    return [do_send_message(actor, room, text) for text in texts]
-
-
-@pytest.fixture
-def host(ctx):
-    return account("hana")
 
 
 def four_events(client, headers) -> dict[str, str]:
@@ -256,79 +203,3 @@ def test_guest_host_of_an_ad_hoc_event_may_change_it(client, ctx):
                           headers=person("mallory")[1]), 403, "forbidden")
     assert client.patch("/api/events/pop-up", json={"action": "end"},
                         headers=headers).get_json()["status"] == "ended"
-
-
-def test_messages_page_newest_first_with_a_cursor(client, host, app):
-    app.config["RATE_LIMIT_MESSAGES"] = "200/10second"  # the host posts a burst of 105
-    actor, headers = host
-    create(client, headers, name="Chat", id="chat")
-    sent = post_messages(actor, "chat", [f"m{i}" for i in range(105)])
-    page = client.get("/api/events/chat/messages?limit=2").get_json()
-    assert page == {"messages": sent[-1:-3:-1], "nextBefore": sent[-2]["id"]}
-    assert set(page["messages"][0]) >= {"id", "text", "username", "userId", "timestamp"}
-    older = client.get(f"/api/events/chat/messages?limit=2&before={page['nextBefore']}")
-    assert older.get_json()["messages"] == sent[-3:-5:-1]
-    capped = client.get("/api/events/chat/messages?limit=1000").get_json()
-    assert capped["messages"] == sent[:-101:-1] and capped["nextBefore"] == sent[5]["id"]
-    rest = client.get(f"/api/events/chat/messages?before={sent[5]['id']}&limit=100").get_json()
-    assert rest == {"messages": sent[4::-1], "nextBefore": None}
-    assert client.get("/api/events/chat/messages").get_json()["messages"] == sent[:-51:-1]
-    error_of(client.get("/api/events/chat/messages?limit=zero"), 400, "invalid")
-    error_of(client.get("/api/events/ghost/messages"), 404, "not_found")
-
-
-TRICKY = ['hello, "world"', "two\nlines, here", "*bold* and _under_"]
-
-
-@pytest.fixture
-def chatted(client, host):
-    """Event ``t1`` with three awkward messages, by alice, bob and alice."""
-    create(client, host[1], name="Q&A *live*", id="t1")
-    alice, bob = person("alice")[0], person("bob")[0]
-    for who, text in zip((alice, bob, alice), TRICKY):
-        post_messages(who, "t1", [text])
-    return client
-
-
-@pytest.mark.parametrize("query, mimetype, ext", [
-    ("", "text/plain", "txt"), ("?format=txt", "text/plain", "txt"),
-    ("?format=md", "text/markdown", "md"), ("?format=json", "application/json", "json"),
-    ("?format=csv", "text/csv", "csv"),
-])
-def test_transcript_downloads_in_each_format(chatted, query, mimetype, ext):
-    response = chatted.get(f"/api/events/t1/transcript{query}")
-    assert response.status_code == 200
-    assert response.mimetype == mimetype
-    assert response.headers["Content-Disposition"] == \
-        f'attachment; filename="t1-transcript.{ext}"'
-    text = response.get_data(as_text=True)
-    positions = [text.find(marker) for marker in ("alice", "world", "bob", "lines", "bold")]
-    assert -1 not in positions and positions == sorted(positions), text
-
-
-def test_csv_transcript_round_trips_awkward_text(chatted):
-    rows = list(csv.reader(io.StringIO(chatted.get("/api/events/t1/transcript?format=csv")
-                                       .get_data(as_text=True))))
-    assert rows[0] == ["id", "timestamp", "username", "text"]
-    assert [(r[2], r[3]) for r in rows[1:]] == list(zip(("alice", "bob", "alice"), TRICKY))
-
-
-def test_json_transcript_is_chronological(chatted):
-    body = json.loads(chatted.get("/api/events/t1/transcript?format=json").get_data())
-    assert body["event"]["id"] == "t1" and body["event"]["messageCount"] == 3
-    assert [(m["username"], m["text"]) for m in body["messages"]] == \
-        list(zip(("alice", "bob", "alice"), TRICKY))
-    assert [m["id"] for m in body["messages"]] == sorted(m["id"] for m in body["messages"])
-
-
-def test_markdown_transcript_escapes_emphasis(chatted):
-    text = chatted.get("/api/events/t1/transcript?format=md").get_data(as_text=True)
-    assert r"\*bold\* and \_under\_" in text
-    assert re.search(r"(?<!\\)[*_](bold|under|live)", text) is None, text
-    assert r"Q&A \*live\*" in text
-
-
-def test_transcript_refuses_an_unknown_format_or_event(chatted):
-    error = error_of(chatted.get("/api/events/t1/transcript?format=pdf"), 400, "invalid")
-    assert "format" in error["fields"]
-    error_of(chatted.get("/api/events/ghost/transcript"), 404, "not_found")
