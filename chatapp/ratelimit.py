@@ -72,13 +72,7 @@ def rule_for(setting: str, *, guest: bool) -> str:
 
 def check(setting: str, *keys: object, guest: bool = False) -> None:
     """One action under the limit ``setting`` for each of ``keys`` (e.g. a user and an IP)."""
-    if not current_app.config.get("RATE_LIMITS_ENABLED", True):
-        return
-    rule = rule_for(setting, guest=guest)
-    limiter: Limiter = current_app.extensions["chatapp.limiter"]
-    for key in keys:
-        if key is not None:
-            limiter.hit(rule, setting, str(key))
+    _for_each_key(Limiter.hit, setting, keys, guest)
 
 
 def check_slow_mode(room_id: int, user_id: int, seconds: int) -> None:
@@ -90,13 +84,17 @@ def check_slow_mode(room_id: int, user_id: int, seconds: int) -> None:
 def ensure_below(setting: str, *keys: object, guest: bool = False) -> None:
     """Refuse at once if any of ``keys`` is already over the limit (e.g. failed logins: the
     check must come before the password is even tried)."""
+    _for_each_key(Limiter.ensure_below, setting, keys, guest)
+
+
+def _for_each_key(step, setting: str, keys: tuple, guest: bool) -> None:
     if not current_app.config.get("RATE_LIMITS_ENABLED", True):
         return
     rule = rule_for(setting, guest=guest)
     limiter: Limiter = current_app.extensions["chatapp.limiter"]
     for key in keys:
         if key is not None:
-            limiter.ensure_below(rule, setting, str(key))
+            step(limiter, rule, setting, str(key))
 
 
 def forget_login_failures(*keys: object) -> None:
