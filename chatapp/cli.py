@@ -5,7 +5,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from chatapp.actions.accounts import account_named, do_register
+from chatapp.actions.accounts import do_make_admin
 from chatapp.actions.presence import do_reap_dead_processes
 from chatapp.errors import ChatError
 from chatapp.extensions import db
@@ -18,14 +18,10 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.password_option(help="The password (prompted, with confirmation, if not given).")
 def create_admin_command(username: str, password: str) -> None:
     """Create an admin account, or make an existing account an admin."""
-    user = account_named(username)
-    if user is None:
-        try:
-            user = do_register(username, password)
-        except ChatError as error:
-            raise click.ClickException(error.message) from None
-    user.is_admin = True
-    db.session.commit()
+    try:
+        user = do_make_admin(username, password)
+    except ChatError as error:
+        raise click.ClickException(error.message) from None
     click.echo(f"{user.username} (id {user.id}) is an admin")
 
 

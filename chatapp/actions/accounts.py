@@ -71,6 +71,14 @@ def do_register(username: object, password: object, *, display_name: object = No
     return user
 
 
+def do_make_admin(username: str, password: str) -> User:
+    """Make an existing account an admin, or create it as one (``flask users create-admin``)."""
+    user = account_named(username) or do_register(username, password)
+    user.is_admin = True
+    db.session.commit()
+    return user
+
+
 def do_authenticate(username: object, password: object, *, client_ip: str | None) -> User:
     """The account for these credentials, or :class:`AuthFailed`. Failed attempts are limited
     per username and per IP address; a success clears the username's count."""
