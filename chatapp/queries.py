@@ -80,29 +80,46 @@ def room_history(room_id: int, limit: int) -> list[Message]:
     return list(reversed(room_messages_page(room_id, before=None, limit=limit)))
 
 
-def room_messages_page(room_id: int, *, before: int | None, limit: int) -> list[Message]:
-    """Newest first, strictly older than message id ``before`` when given."""
+def _page(stmt, *, before: int | None, after: int | None, limit: int) -> list[Message]:
+    """Going back (``before``, or the latest): newest first. Catching up (``after``): the
+    messages with a higher id, oldest first, so a client appends them in order."""
+    if after is not None:
+        stmt = stmt.where(Message.id > after).order_by(Message.id.asc())
+    else:
+        if before is not None:
+            stmt = stmt.where(Message.id < before)
+        stmt = stmt.order_by(Message.id.desc())
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def room_messages_page(room_id: int, *, before: int | None = None, after: int | None = None,
+                       limit: int) -> list[Message]:
+    """A room's messages older than ``before`` (newest first) or newer than ``after``
+    (oldest first); deleted ones never."""
     stmt = select(Message).where(Message.room_id == room_id, Message.deleted_at.is_(None))
-    if before is not None:
-        stmt = stmt.where(Message.id < before)
-    stmt = stmt.order_by(Message.id.desc()).limit(limit)
-    return list(db.session.scalars(stmt))
+    return _page(stmt, before=before, after=after, limit=limit)
 
 
-def conversation_page(user_id: int, other_id: int, *, before: int | None,
-                      limit: int) -> list[Message]:
-    """Private messages between two users, newest first."""
-    stmt = select(Message).where(
+def conversation_condition(user_id: int, other_id: int):
+    return and_(
         Message.room_id.is_(None),
         or_(
             and_(Message.sender_id == user_id, Message.recipient_id == other_id),
             and_(Message.sender_id == other_id, Message.recipient_id == user_id),
         ),
     )
-    if before is not None:
-        stmt = stmt.where(Message.id < before)
-    stmt = stmt.order_by(Message.id.desc()).limit(limit)
-    return list(db.session.scalars(stmt))
+
+
+def conversation_page(user_id: int, other_id: int, *, before: int | None = None,
+                      after: int | None = None, limit: int) -> list[Message]:
+    """Private messages between two users, paged as :func:`room_messages_page`."""
+    stmt = select(Message).where(conversation_condition(user_id, other_id))
+    return _page(stmt, before=before, after=after, limit=limit)
+
+
+def conversation_history(user_id: int, other_id: int, limit: int) -> list[Message]:
+    """The latest ``limit`` private messages between two users, oldest first."""
+    return list(reversed(conversation_page(user_id, other_id, limit=limit)))
 
 
 def user_is_online(user_id: int) -> bool:

@@ -64,12 +64,12 @@ def test_room_messages_newest_first_in_the_message_shape(client, bus):
          "timestamp": NOW_Z},
         {"id": 1, "sender": "ana", "userId": 1, "avatar": "a.png", "content": "first",
          "timestamp": NOW_Z},
-    ], "nextBefore": None}
+    ], "nextBefore": None, "nextAfter": None}
 
 
 def test_empty_room_has_no_messages(client):
     assert client.get("/api/rooms/5/messages").get_json() == {"messages": [],
-                                                               "nextBefore": None}
+                                                               "nextBefore": None, "nextAfter": None}
 
 
 def test_before_cursor_pages_back_to_the_start(client, bus):
@@ -86,6 +86,24 @@ def test_next_before_is_null_when_the_last_page_is_exactly_full(client, bus):
     post_messages(bus, 1, 4)
     page = client.get("/api/rooms/1/messages?limit=2&before=3").get_json()
     assert (ids(page), page["nextBefore"]) == ([2, 1], None)
+
+
+def test_after_cursor_catches_up_oldest_first(client, bus):
+    """What a client that saw message 2 missed, in the order it happened, page by page."""
+    post_messages(bus, 1, 5)
+    page = client.get("/api/rooms/1/messages?after=2&limit=2").get_json()
+    assert (ids(page), page["nextAfter"], page["nextBefore"]) == ([3, 4], 4, None)
+    page = client.get("/api/rooms/1/messages?after=4&limit=2").get_json()
+    assert (ids(page), page["nextAfter"]) == ([5], None)
+    assert ids(client.get("/api/rooms/1/messages?after=0").get_json()) == [1, 2, 3, 4, 5]
+    assert client.get("/api/rooms/1/messages?after=5").get_json() == {
+        "messages": [], "nextBefore": None, "nextAfter": None}
+
+
+@pytest.mark.parametrize("query", ["after=-1", "after=x", "after=1&before=3"])
+def test_a_bad_after_cursor_is_invalid(client, query):
+    response = client.get(f"/api/rooms/1/messages?{query}")
+    assert response.status_code == 400 and error("invalid")(response.get_json())
 
 
 def test_limit_defaults_to_50_and_is_capped_at_page_limit_max(client, bus, app):
@@ -153,7 +171,7 @@ def test_conversation_holds_only_messages_between_the_two_users(client, bus):
          "timestamp": NOW_Z},
         {"id": 1, "from": a, "to": b, "sender": "ana", "avatar": "a.png", "content": "hi ben",
          "timestamp": NOW_Z},
-    ], "nextBefore": None}
+    ], "nextBefore": None, "nextAfter": None}
     mine = client.get(f"/api/conversations/{b}/messages",
                       headers={"Authorization": f"Bearer {ana.token}"})
     assert ids(mine) == [3, 1]

@@ -15,9 +15,9 @@ def conversation_messages(user_id: int):
     me = current_user()
     if db.session.get(User, user_id) is None:
         raise NotFound(f"user {user_id} does not exist")
-    before, limit = page_args()
-    messages = queries.conversation_page(me.id, user_id, before=before, limit=limit + 1)
-    return page_body([private_message_payload(m) for m in messages], limit)
+    args = page_args()
+    messages = args.fetch(queries.conversation_page, me.id, user_id)
+    return page_body([private_message_payload(m) for m in messages], args)
 
 
 def register(bp: Blueprint) -> None:

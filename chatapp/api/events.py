@@ -47,9 +47,9 @@ def update_event(event_id: str):
 
 def event_messages(event_id: str):
     event = check_event(event_id)
-    before, limit = page_args()
-    messages = queries.room_messages_page(event.room_id, before=before, limit=limit + 1)
-    return page_body([stored_event_message_payload(m) for m in messages], limit)
+    args = page_args()
+    messages = args.fetch(queries.room_messages_page, event.room_id)
+    return page_body([stored_event_message_payload(m) for m in messages], args)
 
 
 def event_transcript(event_id: str):

@@ -1,6 +1,8 @@
 """Query-string and caller helpers shared by the API views."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, request, session
 
 from chatapp.errors import Invalid, NotLoggedIn
@@ -17,21 +19,40 @@ def int_arg(name: str, *, default: int | None = None, minimum: int = 1) -> int |
     return int(raw)
 
 
-def page_args() -> tuple[int | None, int]:
-    """``before`` (a message id cursor) and ``limit`` (capped at PAGE_LIMIT_MAX). Views fetch
-    ``limit + 1`` rows so :func:`page_body` knows whether an older page exists."""
+@dataclass(frozen=True)
+class PageArgs:
+    """A message page request: ``before`` pages back, ``after`` catches up (at most one)."""
+
+    before: int | None
+    after: int | None
+    limit: int
+
+    def fetch(self, query, *scope) -> list:
+        """``limit + 1`` rows from a query taking ``before``/``after``/``limit``, so
+        :func:`page_body` knows whether there is more."""
+        return query(*scope, before=self.before, after=self.after, limit=self.limit + 1)
+
+
+def page_args() -> PageArgs:
+    """``before`` or ``after`` (message id cursors) and ``limit`` (capped at PAGE_LIMIT_MAX)."""
     cap = current_app.config["PAGE_LIMIT_MAX"]
-    before = int_arg("before")
+    before, after = int_arg("before"), int_arg("after", minimum=0)
+    if before is not None and after is not None:
+        raise Invalid("give before or after, not both", fields={"after": "not with before"})
     limit = min(int_arg("limit", default=50), cap)
-    return before, limit
+    return PageArgs(before, after, limit)
 
 
-def page_body(items: list[dict], limit: int) -> dict:
-    """Newest first; ``nextBefore`` is the cursor for the next (older) page, or null at the end.
-    ``items`` may hold one row more than ``limit``: its presence means there is more."""
-    page = items[:limit]
-    next_before = page[-1]["id"] if len(items) > limit else None
-    return {"messages": page, "nextBefore": next_before}
+def page_body(items: list[dict], args: PageArgs) -> dict:
+    """``items`` may hold one row more than the limit: its presence means there is more.
+    Paging back, newest first, ``nextBefore`` is the cursor for the older page; catching up
+    (``after``), oldest first, ``nextAfter`` is the cursor for the newer one. Null at the end."""
+    page = items[:args.limit]
+    more = len(items) > args.limit
+    catching_up = args.after is not None
+    return {"messages": page,
+            "nextBefore": page[-1]["id"] if more and not catching_up else None,
+            "nextAfter": page[-1]["id"] if more and catching_up else None}
 
 
 def optional_user() -> User | None:

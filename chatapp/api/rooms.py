@@ -16,9 +16,9 @@ def list_rooms():
 
 def room_messages(room_id: int):
     room = check_community_room(room_id, optional_actor())
-    before, limit = page_args()
-    messages = queries.room_messages_page(room.id, before=before, limit=limit + 1)
-    return page_body([message_payload(m) for m in messages], limit)
+    args = page_args()
+    messages = args.fetch(queries.room_messages_page, room.id)
+    return page_body([message_payload(m) for m in messages], args)
 
 
 def register(bp: Blueprint) -> None:
