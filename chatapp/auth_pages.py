@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from chatapp.actions.accounts import (do_authenticate, do_change_password, do_logout,
                                       do_register, do_update_profile)
+from chatapp.actions.sessions import do_create_guest
 from chatapp.client_address import client_ip
 from chatapp.errors import ChatError, RateLimited
 from chatapp.extensions import db
@@ -24,6 +25,7 @@ from chatapp.forms import (LoginForm, LogoutForm, PasswordForm, ProfileForm, Reg
                            attach_errors)
 from chatapp.identity import Actor, user_from_session
 from chatapp.models import User
+from chatapp.page_forms import GuestForm
 
 auth = Blueprint("auth", __name__)
 
@@ -131,6 +133,35 @@ def login():
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status, headers
+
+
+@auth.route("/guest", methods=["GET", "POST"])
+def guest():
+    """Chat without an account: the server makes a guest user and signs the browser in as it
+    (the browser's sockets are then identified by the session cookie, like an account's)."""
+    if current_user() is not None:
+        return redirect(url_for("pages.lobby"))
+    form, status, headers = GuestForm(), 200, {}
+    if not form.is_submitted():
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        try:
+            user = do_create_guest(form.username.data, client_ip=client_ip())
+        except RateLimited as error:
+            wait = max(1, math.ceil(error.retry_after or 0))
+            attach_errors(form, {}, f"Too many new guests from your address; try again in "
+                                    f"{wait} seconds or sign in.", "username")
+            status, headers = 429, {"Retry-After": str(wait)}
+        except ChatError as error:
+            attach_errors(form, error.fields, error.message, "username")
+            status = error.status
+        else:
+            start_session(user)
+            flash(f"Welcome, {user.username}! You are chatting as a guest.", "success")
+            return redirect(safe_next(form.next.data) or url_for("pages.lobby"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/guest.html", form=form), status, headers
 
 
 @auth.post("/logout")

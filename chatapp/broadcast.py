@@ -112,6 +112,11 @@ def private_typing(recipient_id: int, sender_id: int, is_typing: bool) -> None:
          to=user_channel(recipient_id))
 
 
+def conversation_read(reader_id: int, peer_id: int) -> None:
+    """Our addition: to every tab of the reader, so unread badges clear everywhere."""
+    send("conversation:read", {"userId": peer_id}, to=user_channel(reader_id))
+
+
 def status_update(user_id: int, status: str, *, skip_sid: str | None) -> None:
     send("user:status:update", {"userId": user_id, "status": status}, skip_sid=skip_sid)
 

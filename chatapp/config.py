@@ -63,7 +63,8 @@ def development_secret_key(instance_path: Path) -> str:
 
 RATE_LIMIT_SETTINGS = [
     f"RATE_LIMIT_{kind}{suffix}"
-    for kind in ("MESSAGES", "TYPING", "ROOM_CREATE", "REST_WRITES", "LOGIN_FAILURES", "PER_IP")
+    for kind in ("MESSAGES", "TYPING", "ROOM_CREATE", "REST_WRITES", "LOGIN_FAILURES", "PER_IP",
+                 "GUEST_CREATE")
     for suffix in ("", "_GUEST")
 ]
 

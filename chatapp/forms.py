@@ -25,7 +25,9 @@ NEW_PASSWORD_HINTS = {"autocomplete": "new-password", "minlength": PASSWORD_MIN,
 
 # Action error field names (the JSON API's spelling) -> form field names.
 ACTION_FIELDS = {"displayName": "display_name", "avatar": "avatar", "status": "status",
-                 "username": "username", "password": "password"}
+                 "username": "username", "password": "password", "isPrivate": "is_private",
+                 "startsAt": "starts_at", "endsAt": "ends_at",
+                 "chatBeforeStart": "chat_before_start"}
 
 
 class RegisterForm(FlaskForm):

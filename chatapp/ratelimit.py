@@ -27,6 +27,8 @@ DEFAULT_LIMITS = {
     "RATE_LIMIT_LOGIN_FAILURES": ("10/15minute", "10/15minute"),
     # Per client address, across everyone behind it (a campus NAT): generous.
     "RATE_LIMIT_PER_IP": ("300/10second", "300/10second"),
+    # Per address: a campus behind one NAT address still gets plenty of guests.
+    "RATE_LIMIT_GUEST_CREATE": ("200/hour", "200/hour"),
 }
 
 

@@ -89,6 +89,7 @@ MATRIX: dict[str, Row] = {
     "user:typing": sock(POST_DEN, {**DEN, "isTyping": True}, prep=JOIN_DEN),
     "user:typing:private": sock(LOGGED_IN, {"to": W.victim, "isTyping": True}),
     "user:status": sock(LOGGED_IN, {"status": "away"}),
+    "conversation:read": sock(LOGGED_IN, {"userId": W.victim}),
     # --- live-event protocol (PROTOCOL.md B); an anonymous joinEvent becomes a guest ------------
     "joinEvent": sock(JOIN_EVENTS, {"username": "someone", "eventId": "launch"}),
     "sendMessage": sock(POST_EVENT, "hello", prep=JOIN_EVENT),

@@ -55,10 +55,11 @@ def do_leave_room(sid: str, actor: Actor, room_id: int) -> Room:
     return room
 
 
-def do_create_room(sid: str, actor: Actor, data: dict) -> Room:
-    """Create a community room owned by its creator, with the creator in it: ``rooms:new`` to
-    everyone (only to the creator's sockets for a private room), ``room:joined`` to the
-    creating socket. ``isPrivate`` (old clients omit it) makes a members-only room."""
+def do_create_room(sid: str | None, actor: Actor, data: dict) -> Room:
+    """Create a community room owned by its creator, with the creating socket in it:
+    ``rooms:new`` to everyone (only to the creator's sockets for a private room),
+    ``room:joined`` to that socket. ``isPrivate`` (old clients omit it) makes a members-only
+    room. Without a socket (the lobby's form without JavaScript) nobody is in it yet."""
     name = clean_text(data.get("name"), "name", max_length=ROOM_NAME_MAX, single_line=True)
     is_private = require_bool(data.get("isPrivate", False), "isPrivate")
     description = optional_text(data, "description", max_length=ROOM_DESCRIPTION_MAX)
@@ -73,10 +74,13 @@ def do_create_room(sid: str, actor: Actor, data: dict) -> Room:
     db.session.add(room)
     db.session.flush()
     db.session.add(RoomMember(room_id=room.id, user_id=actor.user_id, role=ROLE_OWNER))
-    db.session.add(RoomPresence(sid=sid, room_id=room.id))
+    in_it = sid is not None
+    if in_it:
+        db.session.add(RoomPresence(sid=sid, room_id=room.id))
     db.session.commit()
-    broadcast.subscribe(sid, broadcast.room_channel(room.id))
-    broadcast.rooms_new(room_summary(room, 1),
+    broadcast.rooms_new(room_summary(room, int(in_it)),
                         only_user=actor.user_id if is_private else None)
-    broadcast.room_joined(sid, room.id)
+    if in_it:
+        broadcast.subscribe(sid, broadcast.room_channel(room.id))
+        broadcast.room_joined(sid, room.id)
     return room

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from chatapp import broadcast, queries
+from chatapp import broadcast, queries, ratelimit
 from chatapp.actions.accounts import account_named, is_reserved, is_safe_url
 from chatapp.actions.presence import do_remove_socket, lock_users
 from chatapp.errors import AuthFailed, Invalid
@@ -72,12 +72,30 @@ def resolve_login_user(*, token: object, username: object, avatar: object,
         return user_from_token(token)
     if current is not None:
         return db.session.get(User, current.user_id)
+    return new_guest(username, avatar)
+
+
+def new_guest(username: object, avatar: object = None) -> User:
+    """A guest (not yet committed) under ``username``, suffixed if someone uses it."""
     if not current_app.config["ALLOW_GUESTS"]:
         raise AuthFailed("Authentication failed: guests are not allowed; log in with an account")
     name = check_guest_name(username)
     guest = User(username=free_guest_name(name), avatar=check_avatar(avatar), is_guest=True,
                  token_version=1)
     db.session.add(guest)
+    return guest
+
+
+def do_create_guest(username: object, *, client_ip: str | None) -> User:
+    """A guest for a browser (the guest form): stored, so the session can name it. Limited per
+    address like account creation, since each one is a new row."""
+    ratelimit.check("RATE_LIMIT_GUEST_CREATE", client_ip and f"ip:{client_ip}")
+    try:
+        guest = new_guest(username)
+    except (AuthFailed, Invalid):
+        db.session.rollback()
+        raise
+    db.session.commit()
     return guest
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request
 
 from chatapp import broadcast
+from chatapp.actions.conversations import do_mark_conversation_read
 from chatapp.actions.messages import do_send_message, do_send_private_message
 from chatapp.actions.rooms import do_create_room, do_join_room, do_leave_room
 from chatapp.actions.sessions import do_login, do_set_status
@@ -28,6 +29,7 @@ COMMUNITY_EVENTS = {
     "user:typing": "on_user_typing",
     "user:typing:private": "on_user_typing_private",
     "user:status": "on_user_status",
+    "conversation:read": "on_conversation_read",
 }
 
 
@@ -115,3 +117,9 @@ class CommunityHandlers:
         _, actor = logged_in()
         status = do_set_status(request.sid, actor, require_object(data).get("status"))
         return ok(status=status)
+
+    def on_conversation_read(self, data=None, *_):
+        """Our addition: the user has read their conversation with ``userId``."""
+        _, actor = logged_in()
+        peer_id = require_int(require_object(data), "userId")
+        return ok(userId=peer_id, readUpTo=do_mark_conversation_read(actor, peer_id))

@@ -1,0 +1,31 @@
+"""A private conversation between the viewer and one other user."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from chatapp import queries
+from chatapp.auth_pages import current_user, login_required
+from chatapp.errors import NotFound
+from chatapp.extensions import db
+from chatapp.models import User
+from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_data
+from chatapp.serializers import user_payload
+
+
+@login_required
+def conversation(user_id: int):
+    me = current_user()
+    peer = db.session.get(User, user_id)
+    if peer is None or peer.id == me.id:
+        raise NotFound(f"user {user_id} does not exist")
+    messages, next_before = history_window(
+        queries.conversation_page(me.id, peer.id, limit=PAGE_HISTORY + 1))
+    return render_template(
+        "conversation.html", peer=peer, peer_online=queries.user_is_online(peer.id),
+        messages=messages,
+        page_data=page_data(peer=user_payload(peer), nextBefore=next_before,
+                            lastId=last_id(messages)))
+
+
+def register(bp: Blueprint) -> None:
+    bp.get("/conversations/<id:user_id>")(conversation)

@@ -1,0 +1,65 @@
+"""Creating and editing an event from the browser, through the same actions as the API."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from chatapp import authz
+from chatapp.actions.event_lifecycle import check_event, do_create_event, do_update_event
+from chatapp.auth_pages import current_actor, login_required
+from chatapp.errors import ChatError
+from chatapp.extensions import db
+from chatapp.forms import attach_errors
+from chatapp.models import Event
+from chatapp.page_forms import EventForm
+
+
+def render_form(form: EventForm, event: Event | None, status: int = 200):
+    return render_template("event_form.html", form=form, event=event), status
+
+
+@login_required
+def new_event():
+    form = EventForm()
+    try:
+        authz.check_can_create_event(current_actor())
+    except ChatError as error:
+        flash(error.message[:1].upper() + error.message[1:] + ".", "error")
+        return redirect(url_for("pages.lobby"))
+    if not form.is_submitted():
+        return render_form(form, None)
+    if not form.validate_on_submit():
+        return render_form(form, None, 400)
+    try:
+        event = do_create_event(current_actor(), form.action_data(creating=True))
+    except ChatError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields, error.message, "name")
+        return render_form(form, None, error.status)
+    flash("Your event is ready.", "success")
+    return redirect(url_for("pages.event", event_id=event.id))
+
+
+@login_required
+def edit_event(event_id: str):
+    event = check_event(event_id)
+    authz.check_can_manage_event(current_actor(), event)
+    form = EventForm(obj=None if request.method == "POST" else event)
+    del form.id  # an event's address never changes
+    if request.method != "POST":
+        form.show_utc(event.starts_at, event.ends_at)
+        return render_form(form, event)
+    if not form.validate_on_submit():
+        return render_form(form, event, 400)
+    try:
+        do_update_event(current_actor(), event.id, form.action_data(creating=False))
+    except ChatError as error:
+        db.session.rollback()
+        attach_errors(form, error.fields, error.message, "name")
+        return render_form(form, event, error.status)
+    flash("The event is updated.", "success")
+    return redirect(url_for("pages.event", event_id=event.id))
+
+
+def register(bp: Blueprint) -> None:
+    bp.route("/events/new", methods=["GET", "POST"])(new_event)
+    bp.route("/events/<event_id>/edit", methods=["GET", "POST"])(edit_event)

@@ -1,0 +1,71 @@
+"""A live event: status, schedule, who is here, its chat, and the host's controls."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from chatapp import authz, event_queries, queries
+from chatapp.actions.event_lifecycle import check_event, do_update_event
+from chatapp.auth_pages import current_actor, current_user, login_required
+from chatapp.errors import ChatError
+from chatapp.event_status import status_of
+from chatapp.extensions import db
+from chatapp.identity import Actor
+from chatapp.models import Event
+from chatapp.page_forms import EventStatusForm, GuestForm
+from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_data
+from chatapp.timeutil import isoformat_z
+
+STATUS_ACTIONS = {"start": "started", "end": "ended", "cancel": "cancelled"}
+
+
+def may_manage(viewer: Actor | None, event: Event) -> bool:
+    return viewer is not None and (viewer.is_admin or event.host_id == viewer.user_id)
+
+
+def may_moderate(viewer: Actor | None, event: Event) -> bool:
+    return (viewer is not None
+            and authz.RANK[authz.room_role(viewer, event.room)] >= authz.RANK["moderator"])
+
+
+def event(event_id: str):
+    viewer = current_actor()
+    event = check_event(event_id)
+    authz.check_can_see(viewer, event.room)
+    status = status_of(event)
+    messages, next_before = history_window(
+        queries.room_messages_page(event.room_id, limit=PAGE_HISTORY + 1))
+    can_manage, can_moderate = may_manage(viewer, event), may_moderate(viewer, event)
+    return render_template(
+        "event.html", event=event, status=status,
+        participants=event_queries.participants(event.room_id), messages=messages,
+        can_manage=can_manage, can_moderate=can_moderate, status_form=EventStatusForm(),
+        guest_form=GuestForm() if current_user() is None else None,
+        page_data=page_data(eventId=event.id, status=status,
+                            startsAt=isoformat_z(event.starts_at),
+                            endsAt=isoformat_z(event.ends_at),
+                            chatBeforeStart=event.chat_before_start,
+                            canManage=can_manage, canModerate=can_moderate,
+                            nextBefore=next_before, lastId=last_id(messages)))
+
+
+@login_required
+def event_status(event_id: str):
+    """The host's start / end / cancel buttons (CSRF-checked like every form)."""
+    action = request.form.get("action")
+    if not EventStatusForm().validate_on_submit() or action not in STATUS_ACTIONS:
+        flash("That did not work: reload the page and try again.", "error")
+    else:
+        try:
+            do_update_event(current_actor(), event_id, {"action": action})
+        except ChatError as error:
+            db.session.rollback()
+            flash(error.message[:1].upper() + error.message[1:] + ".", "error")
+        else:
+            flash(f"The event has {STATUS_ACTIONS[action]}." if action != "cancel"
+                  else "The event is cancelled.", "success")
+    return redirect(url_for("pages.event", event_id=event_id))
+
+
+def register(bp: Blueprint) -> None:
+    bp.get("/events/<event_id>")(event)
+    bp.post("/events/<event_id>/status")(event_status)
