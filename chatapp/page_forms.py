@@ -88,8 +88,8 @@ class EventForm(FlaskForm):
         return data
 
     def show_utc(self, starts_at: datetime | None, ends_at: datetime | None) -> None:
-        """Fill the time fields with stored (UTC) times; the page's script shows them in the
-        viewer's zone (``data-utc``)."""
+        """Fill the time fields with stored (UTC) times, marked ``data-utc`` for the page's
+        script to show in the viewer's zone (without it they read as UTC, as the hint says)."""
         for field, value in ((self.starts_at, starts_at), (self.ends_at, ends_at)):
             field.data = value
             if value is not None:

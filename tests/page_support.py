@@ -110,13 +110,15 @@ def links(html: str) -> list[dict]:
 
 def inert_problems(html: str, payloads: list[str] = XSS_PAYLOADS) -> list[str]:
     """What in ``html`` looks like a payload turned into markup (empty when all is inert):
-    a <script> element, an ``on*`` attribute, a ``javascript:`` href or src, the payload's
-    <img src=x>, or a payload missing from the page in its escaped form. The pages carry no
-    scripts and no event handlers of their own, so any at all is a failure."""
+    a <script> element other than the page's own (files under /static/ and the JSON page
+    data), an ``on*`` attribute, a ``javascript:`` href or src, the payload's <img src=x>, a
+    payload's ``<`` left raw inside the page data, or a payload missing from the page in its
+    escaped form. The pages carry no event handlers of their own, so any at all is a
+    failure."""
     problems = []
     for tag, attrs in parse_tags(html):
-        if tag == "script":
-            problems.append("a <script> element")
+        if tag == "script" and not is_own_script(dict(attrs)):
+            problems.append(f"a <script> element {dict(attrs)!r}")
         for name, value in attrs:
             if name.startswith("on"):
                 problems.append(f"<{tag} {name}=...>")
@@ -125,7 +127,22 @@ def inert_problems(html: str, payloads: list[str] = XSS_PAYLOADS) -> list[str]:
                 problems.append(f"<{tag} {name}={value!r}>")
         if tag == "img" and ("src", "x") in attrs:
             problems.append("the payload's <img src=x>")
+    for data in PAGE_DATA_PATTERN.findall(html):
+        if "<" in data:  # tojson writes < as \u003c, so nothing can close the element early
+            problems.append("a raw '<' inside the page data")
     for payload in payloads:
         if str(escape(payload)) not in html:
             problems.append(f"{payload!r} is not shown escaped")
     return problems
+
+
+PAGE_DATA_PATTERN = re.compile(
+    r'<script id="page-data" type="application/json">(.*?)</script>', re.DOTALL)
+
+
+def is_own_script(attrs: dict) -> bool:
+    """A script file this site serves, or the page's JSON data island."""
+    src = attrs.get("src")
+    if src is not None:
+        return src.startswith("/static/")
+    return attrs.get("type") == "application/json" and attrs.get("id") == "page-data"
