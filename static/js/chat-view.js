@@ -1,0 +1,138 @@
+// The message side of a chat page, shared by rooms, conversations and events: the list, its
+// scroller, older pages on scroll-up, live arrivals (announced to screen readers) and the
+// delete buttons. Each page says how its payloads look and what the viewer may do.
+import { announce } from "./announce.js";
+import { catchUp, fetchOlder } from "./catchup.js";
+import { MessageList, renderMessage } from "./messages.js";
+import { Scroller } from "./scroll.js";
+import { formatAll } from "./time.js";
+
+export class ChatView {
+  // normalize(payload) -> {id, userId, username, displayName, isGuest, avatar, content,
+  // timestamp}; isMine(m); canDelete(m); apiUrl: the REST messages URL; nextBefore: the
+  // cursor the page was rendered with; onDelete(id): asks the server to delete.
+  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete,
+    beginning = "This is the beginning of the conversation." }) {
+    this.normalize = normalize;
+    this.isMine = isMine;
+    this.canDelete = canDelete;
+    this.apiUrl = apiUrl;
+    this.nextBefore = nextBefore ?? null;
+    this.beginning = beginning;
+    this.loadingOlder = false;
+    this.list = new MessageList(document.getElementById("messages"),
+      { emptyEl: document.getElementById("messages-empty") });
+    this.edge = document.getElementById("history-edge");
+    this.scroller = new Scroller(document.getElementById("scroller"), {
+      newButton: document.getElementById("new-messages"),
+      edge: this.edge,
+      onNearTop: () => this.loadOlder(),
+    });
+    formatAll(document);
+    this.scroller.scrollToBottom();
+    this.edge.addEventListener("click", (event) => {
+      if (event.target.closest("button")) this.loadOlder();
+    });
+    this.list.el.addEventListener("click", async (event) => {
+      const button = event.target.closest(".delete-message");
+      if (!button) return;
+      button.disabled = true;
+      const ok = await onDelete(Number(button.closest("li.message").dataset.id));
+      button.disabled = false;
+      // The button went with its message: keep the keyboard user in the list.
+      if (ok && !document.activeElement?.closest("main")) this.scroller.el.focus();
+    });
+  }
+
+  element(payload) {
+    const m = this.normalize(payload);
+    return { m, li: renderMessage(m, { mine: this.isMine(m), deletable: this.canDelete(m) }) };
+  }
+
+  // Live or caught-up messages (any order); shows each id once. `live`: announce them.
+  add(payloads, { live = false } = {}) {
+    const added = [];
+    const follow = payloads.some((p) => this.isMine(this.normalize(p)));
+    this.scroller.appending(() => {
+      for (const payload of payloads) {
+        if (payload.id != null && this.list.has(payload.id)) continue;
+        const { m, li } = this.element(payload);
+        if (this.list.insert(li)) added.push(m);
+      }
+      return added.length > 0;
+    }, { follow: live && follow });
+    if (live) {
+      for (const m of added) {
+        if (!this.isMine(m)) announce(`${m.displayName || m.username}: ${m.content}`);
+      }
+    }
+    return added;
+  }
+
+  remove(id) {
+    return this.list.remove(id);
+  }
+
+  notice(text) {
+    this.scroller.appending(() => this.list.notice(text));
+    announce(text);
+  }
+
+  get lastId() {
+    return this.list.lastId;
+  }
+
+  // After a reconnect: everything newer than what is shown (the re-join already brought the
+  // latest page; this fills any gap before it).
+  async catchUpFrom(lastId) {
+    if (lastId == null) return;
+    try {
+      await catchUp(this.apiUrl, lastId, (messages) => this.add(messages));
+    } catch (error) {
+      console.warn("catch-up failed", error); // the re-join's history still shows the latest
+    }
+  }
+
+  setEdge(state) {
+    const edge = this.edge;
+    edge.replaceChildren();
+    if (state === "more" || state === "retry") {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.id = "load-older";
+      button.className = "button button-secondary button-small";
+      button.textContent = state === "retry" ? "Could not load older messages. Retry"
+        : "Load older messages";
+      edge.append(button);
+    } else if (state === "loading") {
+      edge.textContent = "Loading older messages…";
+    } else if (this.list.size) {
+      edge.textContent = this.beginning;
+    }
+  }
+
+  async loadOlder() {
+    if (this.loadingOlder || this.nextBefore == null) return;
+    this.loadingOlder = true;
+    const hadFocus = this.edge.contains(document.activeElement);
+    this.setEdge("loading");
+    try {
+      const page = await fetchOlder(this.apiUrl, this.nextBefore);
+      this.scroller.prepending(() => {
+        for (const payload of page.messages) { // newest first; insert() orders them by id
+          if (!this.list.has(payload.id)) this.list.insert(this.element(payload).li);
+        }
+      });
+      this.nextBefore = page.nextBefore;
+      this.setEdge(this.nextBefore == null ? "end" : "more");
+    } catch (error) {
+      console.warn("loading older messages failed", error);
+      this.setEdge("retry");
+    } finally {
+      this.loadingOlder = false;
+      if (hadFocus) this.edge.querySelector("button")?.focus();
+    }
+    // Still at the top (a short page on a tall screen): keep going.
+    if (this.nextBefore != null && this.scroller.el.scrollTop < 300) this.loadOlder();
+  }
+}

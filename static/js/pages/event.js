@@ -1,0 +1,292 @@
+// A live event: its status line (a countdown before it starts), the participants, the chat
+// (live-event protocol: joinEvent, sendMessage, newMessage…), host controls shown per status,
+// and moderation by username.
+import { announce } from "../announce.js";
+import { ChatView } from "../chat-view.js";
+import { Composer } from "../composer.js";
+import { describeError } from "../errors.js";
+import { modActions, wireModeration } from "../moderation.js";
+import { readPageData } from "../page-data.js";
+import { wireSideToggle } from "../side-toggle.js";
+import { connectSocket, request } from "../socket.js";
+import { duration, shortTime, shortWait } from "../time.js";
+import { TypingIndicator, TypingSender } from "../typing.js";
+
+const data = readPageData();
+const me = data.me;
+const eventId = data.eventId;
+const canModerate = Boolean(data.canModerate);
+let status = data.status;
+let startsAt = data.startsAt ? new Date(data.startsAt) : null;
+let endsAt = data.endsAt ? new Date(data.endsAt) : null;
+let chatBeforeStart = null; // known once the server sends the event's summary
+let slowMode = 0;
+let joined = false;
+let removed = null;
+let mutedUntil = null;
+let muteTimer = null;
+
+const statusEl = document.getElementById("event-status");
+const participantsEl = document.getElementById("participants");
+const peopleError = document.getElementById("people-error");
+const typing = new TypingIndicator(document.getElementById("typing"));
+wireSideToggle();
+
+const isMe = (payload) => me != null
+  && (payload.userId != null ? payload.userId === me.userId : payload.username === me.username);
+
+const view = new ChatView({
+  apiUrl: `/api/events/${encodeURIComponent(eventId)}/messages`,
+  nextBefore: data.nextBefore,
+  beginning: "This is the beginning of the chat.",
+  normalize: (p) => {
+    const known = (p.userId != null && view?.list.authorInfo(p.userId)) || {};
+    return { id: p.id, userId: p.userId, username: p.username, displayName: known.displayName,
+      isGuest: known.isGuest, avatar: known.avatar, content: p.text, timestamp: p.timestamp };
+  },
+  isMine: (m) => me != null && (m.userId === me.userId || m.username === me.username),
+  canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
+  onDelete: async (messageId) => {
+    const ack = await request(socket, "deleteMessage", { eventId, messageId });
+    if (!ack.ok) composer.showError(describeError(ack.error));
+    return ack.ok;
+  },
+});
+
+// --- status --------------------------------------------------------------------------------
+
+const STATUS_WORDS = { scheduled: "Upcoming", live: "Live now", ended: "Ended", cancelled: "Cancelled" };
+
+function statusText(now = new Date()) {
+  if (status === "scheduled" && startsAt) {
+    return startsAt > now ? `Upcoming · starts in ${duration(startsAt - now)}` : "Starting…";
+  }
+  if (status === "live" && endsAt) {
+    return endsAt > now ? `Live now · ends in ${duration(endsAt - now)}` : "Ending…";
+  }
+  return STATUS_WORDS[status] || status;
+}
+
+function renderStatus() {
+  const text = statusText();
+  if (statusEl.textContent !== text) statusEl.textContent = text;
+  statusEl.dataset.status = status;
+  document.querySelectorAll("#host-controls [data-show-for]").forEach((button) => {
+    button.hidden = !button.dataset.showFor.split(" ").includes(status);
+  });
+}
+
+function setStatus(next) {
+  if (next === status) return;
+  status = next;
+  renderStatus();
+  announce(`The event is ${next === "live" ? "live now" : STATUS_WORDS[next]?.toLowerCase() || next}.`);
+  refreshComposer();
+}
+
+// The countdown only shows minutes: a tick every few seconds keeps it exact enough.
+setInterval(renderStatus, 5000);
+renderStatus();
+
+// --- participants ---------------------------------------------------------------------------
+
+let keySeq = 0;
+function participantRow(name) {
+  const li = document.createElement("li");
+  li.className = "person";
+  li.dataset.username = name;
+  const label = document.createElement("span");
+  label.className = "name";
+  const mine = me != null && name === me.username;
+  label.textContent = mine ? `${name} (you)` : name;
+  li.append(label);
+  keySeq += 1;
+  if (canModerate && !mine) li.append(modActions(name, `live${keySeq}`));
+  return li;
+}
+
+// Replaces the list with `names`, keeping the rows (and any open moderation panel) of those
+// still there.
+function showParticipants(names) {
+  const rows = new Map([...participantsEl.children].map((li) => [li.dataset.username, li]));
+  participantsEl.replaceChildren(...names.map((name) => rows.get(name) || participantRow(name)));
+  document.getElementById("participant-count").textContent = String(names.length);
+  document.querySelectorAll(".participant-count-copy").forEach((el) => {
+    el.textContent = String(names.length);
+  });
+  document.getElementById("participants-empty").hidden = names.length > 0;
+}
+
+// --- composer -------------------------------------------------------------------------------
+
+let socket = null;
+const sender = new TypingSender((isTyping) => {
+  if (joined && socket?.connected) socket.emit("typing", isTyping);
+});
+const composer = new Composer({
+  send: async (text) => {
+    const ack = await request(socket, "sendMessage", text);
+    if (ack.ok) view.add([ack.message], { live: true });
+    return ack;
+  },
+  onTyping: (hasText) => sender.input(hasText),
+  errorContext: () => ({ slowMode }),
+});
+
+function refreshComposer() {
+  if (!me) return;
+  if (status === "ended") composer.setEnabled(false, "This event has ended; its chat is closed.");
+  else if (status === "cancelled") composer.setEnabled(false, "This event was cancelled; its chat is closed.");
+  else if (removed === "banned") composer.setEnabled(false, "You are banned from this event.");
+  else if (removed === "kicked") composer.setEnabled(false, "You were removed from this event. Reload the page to join again.");
+  else if (mutedUntil && mutedUntil > new Date()) {
+    composer.setEnabled(false, `You are muted here until ${shortTime(mutedUntil)}.`);
+  } else if (!joined) composer.setEnabled(false, socket?.connected ? "Joining…" : "Connecting…");
+  else if (status === "scheduled" && chatBeforeStart === false) {
+    composer.setEnabled(false, "The chat opens when the event starts.");
+  } else {
+    composer.setEnabled(true);
+    if (slowMode) composer.noteEl.textContent = `Slow mode: one message every ${shortWait(slowMode)}.`;
+  }
+}
+
+function muteMe(until) {
+  clearTimeout(muteTimer);
+  mutedUntil = until ? new Date(until) : null;
+  if (mutedUntil) {
+    muteTimer = setTimeout(() => { mutedUntil = null; refreshComposer(); }, mutedUntil - new Date() + 500);
+  }
+  refreshComposer();
+}
+
+// --- joining --------------------------------------------------------------------------------
+
+async function join({ reconnected }) {
+  if (!me || removed) return;
+  const before = view.lastId;
+  const ack = await request(socket, "joinEvent", { eventId });
+  if (!ack.ok) {
+    joined = false;
+    if (ack.error?.code === "banned") removed = "banned";
+    refreshComposer();
+    if (!removed) composer.showError(describeError(ack.error));
+    return;
+  }
+  joined = true;
+  refreshComposer();
+  if (reconnected) await view.catchUpFrom(before);
+}
+
+socket = connectSocket({
+  onConnect: (_, { reconnected }) => join({ reconnected }),
+  onDisconnect: () => { joined = false; typing.clearAll(); refreshComposer(); },
+});
+refreshComposer();
+
+socket.on("eventHistory", (payload) => {
+  view.add(payload.messages || []);
+  if (payload.participants) showParticipants(payload.participants);
+  const summary = payload.event;
+  if (summary && summary.id === eventId) {
+    chatBeforeStart = Boolean(summary.chatBeforeStart);
+    startsAt = summary.startsAt ? new Date(summary.startsAt) : null;
+    endsAt = summary.endsAt ? new Date(summary.endsAt) : null;
+    status = summary.status;
+    renderStatus();
+    refreshComposer();
+  }
+});
+
+socket.on("newMessage", (payload) => {
+  typing.clear(payload.username);
+  view.add([payload], { live: true });
+});
+
+socket.on("messageDeleted", (payload) => {
+  if (payload.eventId == null || payload.eventId === eventId) view.remove(payload.id);
+});
+
+socket.on("userJoined", (payload) => showParticipants(payload.participants));
+socket.on("userLeft", (payload) => {
+  typing.clear(payload.user);
+  showParticipants(payload.participants);
+});
+
+socket.on("userTyping", (payload) => {
+  if (me && payload.username === me.username) return;
+  typing.set(payload.username, payload.username, payload.isTyping);
+});
+
+socket.on("eventStatus", (payload) => {
+  if (payload.id === eventId) setStatus(payload.status);
+});
+
+// --- moderation -------------------------------------------------------------------------------
+
+const here = (payload) => payload.eventId === eventId;
+const by = (payload) => (payload.by ? ` by ${payload.by.username}` : "");
+
+socket.on("userKicked", (payload) => {
+  if (!here(payload)) return;
+  if (isMe(payload)) {
+    removed = "kicked";
+    joined = false;
+    view.notice(`You were removed from this event${by(payload)}.`);
+    refreshComposer();
+  } else {
+    view.notice(`${payload.username} was removed${by(payload)}.`);
+  }
+});
+
+socket.on("userBanned", (payload) => {
+  if (!here(payload)) return;
+  const reason = payload.reason ? ` (${payload.reason})` : "";
+  if (isMe(payload)) {
+    removed = "banned";
+    joined = false;
+    view.notice(`You were banned from this event${by(payload)}${reason}.`);
+    refreshComposer();
+  } else {
+    view.notice(`${payload.username} was banned${by(payload)}${reason}.`);
+  }
+});
+
+socket.on("userUnbanned", (payload) => {
+  if (here(payload) && isMe(payload)) view.notice("Your ban here was lifted. Reload the page to join again.");
+});
+
+socket.on("userMuted", (payload) => {
+  if (!here(payload)) return;
+  const until = shortTime(new Date(payload.until));
+  if (isMe(payload)) {
+    view.notice(`You were muted until ${until}${by(payload)}.`);
+    muteMe(payload.until);
+  } else {
+    view.notice(`${payload.username} was muted until ${until}${by(payload)}.`);
+  }
+});
+
+socket.on("userUnmuted", (payload) => {
+  if (!here(payload)) return;
+  if (isMe(payload)) {
+    view.notice("You can write here again.");
+    muteMe(null);
+  } else {
+    view.notice(`${payload.username} can write again.`);
+  }
+});
+
+socket.on("slowMode", (payload) => {
+  if (!here(payload)) return;
+  slowMode = Number(payload.seconds) || 0;
+  view.notice(slowMode ? `Slow mode is on: one message every ${shortWait(slowMode)}.` : "Slow mode is off.");
+  refreshComposer();
+});
+
+wireModeration(participantsEl, peopleError, (action, person, options) => {
+  const payload = { eventId, username: person.dataset.username };
+  if (action === "mute") payload.seconds = options.seconds;
+  if (action === "ban" && options.reason) payload.reason = options.reason;
+  const name = { mute: "muteUser", unmute: "unmuteUser", kick: "kickUser", ban: "banUser" }[action];
+  return request(socket, name, payload);
+});

@@ -1,0 +1,324 @@
+// The lobby, live: room counts and new rooms, events and their counts, who is online, unread
+// private messages; and the create-room form over the socket (it also works without this).
+import { getJSON } from "../api.js";
+import { avatarElement } from "../messages.js";
+import { readPageData } from "../page-data.js";
+import { presenceDot, setUserPresence } from "../presence.js";
+import { connectSocket, request } from "../socket.js";
+import { formatAll, timeElement } from "../time.js";
+import { describeError } from "../errors.js";
+
+const data = readPageData();
+const me = data.me;
+formatAll(document);
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+const byData = (selector, key, value) => document.querySelector(
+  `${selector}[data-${key}="${CSS.escape(String(value))}"]`);
+
+// --- rooms ----------------------------------------------------------------------------------
+
+function setRoomCount(id, usersCount) {
+  const count = byData(".count", "room-id", id);
+  if (!count) return;
+  count.dataset.count = String(usersCount);
+  count.textContent = `${usersCount} online`;
+}
+
+function categorySection(category) {
+  const existing = [...document.querySelectorAll("#room-categories .category")]
+    .find((section) => section.dataset.category === category);
+  if (existing) return existing.querySelector(".rooms");
+  const container = document.getElementById("room-categories");
+  const headingId = `cat-new-${container.children.length + 1}`;
+  const list = el("ul", { className: "rooms" });
+  const section = el("section", { className: "category" },
+    el("h3", { id: headingId, textContent: category }), list);
+  section.dataset.category = category;
+  section.setAttribute("aria-labelledby", headingId);
+  // Categories are listed alphabetically, as the server groups them.
+  const after = [...container.children].find((other) => other.dataset.category > category);
+  container.insertBefore(section, after ?? null);
+  return list;
+}
+
+function addRoom(room) {
+  if (byData(".room-item", "room-id", room.id)) {
+    setRoomCount(room.id, room.usersCount);
+    return;
+  }
+  const li = el("li", { className: "room-item" },
+    el("a", { className: "room-name", href: `/rooms/${room.id}`, textContent: room.name }));
+  li.dataset.roomId = String(room.id);
+  if (room.isPrivate) li.append(" ", el("span", { className: "badge", textContent: "private" }));
+  if (room.description) li.append(el("p", { className: "room-description", textContent: room.description }));
+  const count = el("span", { className: "count count-dot", textContent: `${room.usersCount} online` });
+  count.dataset.roomId = String(room.id);
+  count.dataset.count = String(room.usersCount);
+  li.append(count);
+  categorySection(room.category || "general").append(li);
+  document.getElementById("rooms-empty").hidden = true;
+}
+
+// --- events ---------------------------------------------------------------------------------
+
+const BADGES = { live: ["badge badge-live", "Live"], scheduled: ["badge badge-scheduled", "Upcoming"] };
+
+function eventCard(summary) {
+  const li = el("li", { className: "event-card" },
+    el("a", { className: "event-name", href: `/events/${encodeURIComponent(summary.id)}`,
+      textContent: summary.name }));
+  li.dataset.eventId = summary.id;
+  li.dataset.status = summary.status;
+  const [badgeClass, badgeText] = BADGES[summary.status] || ["badge", summary.status];
+  const when = el("p", { className: "event-when" }, el("span", { className: badgeClass, textContent: badgeText }));
+  if (summary.startsAt) when.append(" ", timeElement(summary.startsAt, "datetime"));
+  const count = el("span", { className: "participant-count" });
+  count.dataset.eventId = summary.id;
+  li.append(when, el("p", { className: "event-counts" }, count));
+  setEventCounts(li, summary);
+  return li;
+}
+
+function setEventCounts(card, summary) {
+  const counts = card.querySelector(".event-counts");
+  const people = summary.participantCount;
+  const messages = summary.messageCount;
+  const count = counts.querySelector(".participant-count");
+  count.textContent = String(people);
+  counts.replaceChildren(count, ` ${people === 1 ? "person" : "people"} here · `
+    + `${messages} ${messages === 1 ? "message" : "messages"}`);
+}
+
+// An event changed, started, ended or was created: move its card to the right list.
+function upsertEvent(summary) {
+  const old = byData(".event-card", "event-id", summary.id);
+  const target = { live: "live-events", scheduled: "upcoming-events" }[summary.status];
+  const list = target && document.getElementById(target);
+  const listedBefore = old && old.dataset.status === summary.status;
+  if (listedBefore) {
+    setEventCounts(old, summary);
+  } else {
+    old?.remove();
+    if (list && !(summary.adHoc && summary.status === "live" && !summary.participantCount)) {
+      const card = eventCard(summary);
+      // Upcoming ones in start order; live ones newest first.
+      const after = [...list.children].find((other) => summary.status === "scheduled"
+        && other.querySelector("time")?.getAttribute("datetime") > (summary.startsAt || ""));
+      list.insertBefore(card, summary.status === "live" ? list.firstChild : after ?? null);
+    }
+  }
+  for (const id of ["live-events", "upcoming-events"]) {
+    document.getElementById(`${id}-empty`).hidden = document.getElementById(id).childElementCount > 0;
+  }
+}
+
+// --- people ---------------------------------------------------------------------------------
+
+const onlineList = document.getElementById("online");
+
+function setOnlineCount() {
+  document.getElementById("online-count").textContent = String(onlineList.childElementCount);
+  document.getElementById("online-empty").hidden = onlineList.childElementCount > 0;
+}
+
+function personLink(user, online) {
+  const link = el("a", { className: "person-link", href: `/conversations/${user.userId}`,
+    title: "Send a private message" },
+  avatarElement(user.avatar, 24), el("span", { className: "name", textContent: user.username }),
+  presenceDot(online));
+  return link;
+}
+
+function userOnline(user) {
+  setUserPresence(document, user.userId, true);
+  if (byData("#online li", "user-id", user.userId)) return;
+  const li = el("li", {}, personLink(user, true));
+  li.dataset.userId = String(user.userId);
+  onlineList.append(li);
+  setOnlineCount();
+}
+
+function userOffline(userId) {
+  byData("#online li", "user-id", userId)?.remove();
+  setUserPresence(document, userId, false);
+  setOnlineCount();
+}
+
+// --- private conversations ------------------------------------------------------------------
+
+const conversations = document.getElementById("conversations");
+
+// Who a user is, from the online list (for a payload that carries only their id).
+function listedUser(userId) {
+  const row = byData("#online li", "user-id", userId);
+  if (!row) return null;
+  return { userId, username: row.querySelector(".name")?.textContent.trim(),
+    avatar: row.querySelector("img.avatar")?.getAttribute("src") };
+}
+
+function conversationItem(userId, user) {
+  let li = byData(".conversation-item", "user-id", userId);
+  const fallbackUser = user || listedUser(userId);
+  if (li || !fallbackUser) return li;
+  const online = Boolean(byData("#online li", "user-id", userId));
+  const badge = el("span", { className: "unread", id: `unread-${userId}`, hidden: true });
+  badge.dataset.userId = String(userId);
+  li = el("li", { className: "conversation-item" }, personLink(fallbackUser, online), badge,
+    el("p", { className: "preview" }));
+  li.dataset.userId = String(userId);
+  document.getElementById("conversations-empty").hidden = true;
+  return li;
+}
+
+function setUnread(li, count) {
+  const badge = li.querySelector(".unread");
+  badge.dataset.count = String(count);
+  badge.replaceChildren(String(count), el("span", { className: "visually-hidden", textContent: " unread" }));
+  badge.hidden = count === 0;
+  li.classList.toggle("has-unread", count > 0);
+}
+
+function unreadOf(li) {
+  const badge = li.querySelector(".unread");
+  return badge.hidden ? 0 : Number(badge.dataset.count ?? badge.firstChild?.textContent ?? 0) || 0;
+}
+
+function conversationMessage(userId, user, preview, { incoming }) {
+  if (!conversations) return;
+  const li = conversationItem(userId, user);
+  if (!li) return;
+  li.querySelector(".preview").textContent = preview;
+  conversations.prepend(li); // most recent first
+  if (incoming) setUnread(li, unreadOf(li) + 1);
+}
+
+// --- create a room over the socket ------------------------------------------------------------
+
+const FIELD_NAMES = { name: "name", description: "description", category: "category", isPrivate: "is_private" };
+const form = document.getElementById("room-form");
+
+function fieldBox(name) {
+  return form.querySelector(`.field[data-field="${name}"]`);
+}
+
+function clearFormErrors() {
+  form.querySelectorAll(".field").forEach((box) => {
+    box.classList.remove("field-invalid");
+    box.querySelector("p.error")?.remove();
+    const input = box.querySelector("input, textarea, select");
+    if (!input) return;
+    input.removeAttribute("aria-invalid");
+    const ids = (input.getAttribute("aria-describedby") || "").split(" ")
+      .filter((id) => id && !id.endsWith("-error"));
+    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+    else input.removeAttribute("aria-describedby");
+  });
+  const general = document.getElementById("room-form-error");
+  general.hidden = true;
+  general.textContent = "";
+}
+
+function showFieldError(name, text) {
+  const box = fieldBox(name);
+  const input = box?.querySelector("input, textarea, select");
+  if (!input) return false;
+  const error = el("p", { className: "error", id: `${input.id}-error`, textContent: text });
+  box.classList.add("field-invalid");
+  box.append(error);
+  input.setAttribute("aria-invalid", "true");
+  const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  input.setAttribute("aria-describedby", [...ids, error.id].join(" "));
+  return input;
+}
+
+function formValue(name) {
+  return fieldBox(name)?.querySelector("input, textarea, select");
+}
+
+const sentence = (text) => (text ? text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".") : "");
+
+form?.addEventListener("submit", async (event) => {
+  if (!socket.connected) return; // without the socket, the ordinary POST does the job
+  event.preventDefault();
+  clearFormErrors();
+  const submit = document.getElementById("room-form-submit");
+  submit.disabled = true;
+  const ack = await request(socket, "room:create", {
+    name: formValue("name").value,
+    description: formValue("description")?.value ?? "",
+    category: formValue("category")?.value || undefined,
+    isPrivate: Boolean(formValue("is_private")?.checked),
+  });
+  submit.disabled = false;
+  if (ack.ok) {
+    window.location.assign(`/rooms/${ack.roomId}`);
+    return;
+  }
+  let first = null;
+  for (const [field, problem] of Object.entries(ack.error?.fields || {})) {
+    const input = showFieldError(FIELD_NAMES[field] || field, sentence(problem));
+    first = first || input;
+  }
+  if (first) {
+    first.focus();
+  } else {
+    const general = document.getElementById("room-form-error");
+    general.textContent = describeError(ack.error);
+    general.hidden = false;
+  }
+});
+
+// --- the socket -----------------------------------------------------------------------------
+
+// This browser's own socket makes the user online, but the server tells only the others.
+function showMeOnline() {
+  if (!me || byData("#online li", "user-id", me.userId)) return;
+  const li = el("li", {}, el("span", { className: "person-link" }, avatarElement(me.avatar, 24),
+    el("span", { className: "name", textContent: `${me.displayName || me.username} (you)` }),
+    presenceDot(true)));
+  li.dataset.userId = String(me.userId);
+  onlineList.prepend(li);
+  setOnlineCount();
+}
+
+const socket = connectSocket({
+  onConnect: async (_, { reconnected }) => {
+    showMeOnline();
+    if (!reconnected) return;
+    // Counts and lists may have moved while the link was down.
+    try {
+      const [live, upcoming] = await Promise.all([getJSON("/api/events?status=live"),
+        getJSON("/api/events?status=scheduled")]);
+      [...live, ...upcoming].forEach(upsertEvent);
+      (await getJSON("/api/rooms")).forEach(addRoom);
+    } catch (error) {
+      console.warn("lobby refresh failed", error);
+    }
+  },
+});
+
+socket.on("rooms:list", (rooms) => rooms.forEach(addRoom));
+socket.on("rooms:update", (payload) => setRoomCount(payload.id, payload.usersCount));
+socket.on("rooms:new", addRoom);
+socket.on("events:update", upsertEvent);
+socket.on("user:online", userOnline);
+socket.on("user:offline", (payload) => userOffline(payload.userId));
+
+if (me) {
+  socket.on("message:private", (payload) => {
+    conversationMessage(payload.from, { userId: payload.from, username: payload.sender,
+      avatar: payload.avatar }, payload.content, { incoming: true });
+  });
+  socket.on("message:private:sent", (payload) => {
+    conversationMessage(payload.to, null, `You: ${payload.content}`, { incoming: false });
+  });
+  socket.on("conversation:read", (payload) => {
+    const li = byData(".conversation-item", "user-id", payload.userId);
+    if (li) setUnread(li, 0);
+  });
+}

@@ -1,0 +1,242 @@
+// A community room: joins it over the socket, shows what arrives, sends what is typed, and
+// keeps the people list, typing line and moderation state current.
+import { ChatView } from "../chat-view.js";
+import { Composer } from "../composer.js";
+import { readPageData } from "../page-data.js";
+import { PeopleList } from "../people.js";
+import { wireModeration } from "../moderation.js";
+import { wireSideToggle } from "../side-toggle.js";
+import { connectSocket, request } from "../socket.js";
+import { describeError } from "../errors.js";
+import { shortTime, shortWait } from "../time.js";
+import { TypingIndicator, TypingSender } from "../typing.js";
+
+const data = readPageData();
+const me = data.me;
+const roomId = data.roomId;
+let canModerate = Boolean(data.canModerate);
+let slowMode = 0;
+let joined = false;
+let removed = null; // "kicked" | "banned": the server took us out
+let mutedUntil = null;
+let muteTimer = null;
+
+const people = new PeopleList(document.getElementById("people"), {
+  meId: me?.userId, canModerate, emptyEl: document.getElementById("people-empty"),
+});
+const peopleError = document.getElementById("people-error");
+const typing = new TypingIndicator(document.getElementById("typing"));
+const countEl = document.getElementById("users-count");
+wireSideToggle();
+
+const nameOf = (userId, username) => people.info(userId)?.displayName || username;
+
+const view = new ChatView({
+  apiUrl: `/api/rooms/${roomId}/messages`,
+  nextBefore: data.nextBefore,
+  beginning: document.getElementById("history-edge").textContent.trim()
+    || "This is the beginning of the room.",
+  normalize: (p) => {
+    const known = people.info(p.userId) || view?.list.authorInfo(p.userId) || {};
+    return { id: p.id, userId: p.userId, username: p.sender, displayName: known.displayName,
+      isGuest: known.isGuest, avatar: p.avatar || known.avatar, content: p.content,
+      timestamp: p.timestamp };
+  },
+  isMine: (m) => me != null && m.userId === me.userId,
+  canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
+  onDelete: async (messageId) => {
+    const ack = await request(socket, "room:message:delete", { roomId, messageId });
+    if (!ack.ok) composer.showError(describeError(ack.error));
+    return ack.ok;
+  },
+});
+
+let socket = null;
+const sender = new TypingSender((isTyping) => {
+  if (joined && socket?.connected) socket.emit("user:typing", { roomId, isTyping });
+});
+const composer = new Composer({
+  send: async (text) => {
+    const ack = await request(socket, "room:message", { roomId, message: text });
+    if (ack.ok) view.add([ack.message], { live: true });
+    return ack;
+  },
+  onTyping: (hasText) => sender.input(hasText),
+  errorContext: () => ({ slowMode }),
+});
+
+// --- what the composer may do ---------------------------------------------------------------
+
+function refreshComposer() {
+  if (!me) return;
+  if (removed === "banned") composer.setEnabled(false, "You are banned from this room.");
+  else if (removed === "kicked") composer.setEnabled(false, "You were removed from this room. Reload the page to join again.");
+  else if (mutedUntil && mutedUntil > new Date()) {
+    composer.setEnabled(false, `You are muted here until ${shortTime(mutedUntil)}.`);
+  } else if (!joined) composer.setEnabled(false, socket?.connected ? "Joining…" : "Connecting…");
+  else {
+    composer.setEnabled(true);
+    if (slowMode) composer.noteEl.textContent = `Slow mode: one message every ${shortWait(slowMode)}.`;
+  }
+}
+
+function muteMe(until) {
+  clearTimeout(muteTimer);
+  mutedUntil = until ? new Date(until) : null;
+  if (mutedUntil) {
+    muteTimer = setTimeout(() => { mutedUntil = null; refreshComposer(); }, mutedUntil - new Date() + 500);
+  }
+  refreshComposer();
+}
+
+// --- joining ----------------------------------------------------------------------------------
+
+async function join({ reconnected }) {
+  if (!me || removed) return;
+  const before = view.lastId;
+  const ack = await request(socket, "room:join", { roomId });
+  if (!ack.ok) {
+    joined = false;
+    if (ack.error?.code === "banned") removed = "banned";
+    refreshComposer();
+    if (!removed) composer.showError(describeError(ack.error));
+    return;
+  }
+  joined = true;
+  refreshComposer();
+  view.add(ack.messages || []);
+  if (reconnected) await view.catchUpFrom(before);
+}
+
+// --- the socket -----------------------------------------------------------------------------
+
+socket = connectSocket({
+  onConnect: (_, { reconnected }) => join({ reconnected }),
+  onDisconnect: () => { joined = false; typing.clearAll(); refreshComposer(); },
+});
+refreshComposer();
+
+const here = (payload) => Number(payload?.roomId) === roomId;
+const isMe = (userId) => me != null && userId === me.userId;
+
+socket.on("room:message:new", (payload) => {
+  if (!here(payload)) return;
+  typing.clear(payload.message.userId);
+  view.add([payload.message], { live: true });
+});
+
+socket.on("room:message:deleted", (payload) => {
+  if (here(payload)) view.remove(payload.messageId);
+});
+
+socket.on("user:typing", (payload) => {
+  if (here(payload) && !isMe(payload.userId)) {
+    typing.set(payload.userId, nameOf(payload.userId, payload.username), payload.isTyping);
+  }
+});
+
+socket.on("room:user:joined", (payload) => {
+  if (here(payload)) people.joined(payload.user);
+});
+
+socket.on("room:user:left", (payload) => {
+  if (!here(payload)) return;
+  typing.clear(payload.userId);
+  if (!isMe(payload.userId)) people.left(payload.userId);
+});
+
+socket.on("rooms:update", (payload) => {
+  if (Number(payload.id) !== roomId || !countEl) return;
+  countEl.dataset.count = String(payload.usersCount);
+  countEl.textContent = `${payload.usersCount} online`;
+});
+
+socket.on("user:online", (payload) => people.setOnline(payload.userId, true));
+socket.on("user:offline", (payload) => {
+  people.setOnline(payload.userId, false);
+  typing.clear(payload.userId);
+});
+
+// --- moderation -------------------------------------------------------------------------------
+
+const byName = (payload) => (payload.by ? ` by ${nameOf(payload.by.userId, payload.by.username)}` : "");
+
+socket.on("room:user:kicked", (payload) => {
+  if (!here(payload)) return;
+  if (isMe(payload.userId)) {
+    removed = "kicked";
+    joined = false;
+    view.notice(`You were removed from this room${byName(payload)}.`);
+    refreshComposer();
+  } else {
+    people.left(payload.userId);
+    view.notice(`${nameOf(payload.userId, payload.username)} was removed${byName(payload)}.`);
+  }
+});
+
+socket.on("room:user:banned", (payload) => {
+  if (!here(payload)) return;
+  const reason = payload.reason ? ` (${payload.reason})` : "";
+  if (isMe(payload.userId)) {
+    removed = "banned";
+    joined = false;
+    view.notice(`You were banned from this room${byName(payload)}${reason}.`);
+    refreshComposer();
+  } else {
+    people.left(payload.userId);
+    view.notice(`${nameOf(payload.userId, payload.username)} was banned${byName(payload)}${reason}.`);
+  }
+});
+
+socket.on("room:user:unbanned", (payload) => {
+  if (here(payload) && isMe(payload.userId)) {
+    view.notice("Your ban here was lifted. Reload the page to join again.");
+  }
+});
+
+socket.on("room:user:muted", (payload) => {
+  if (!here(payload)) return;
+  const until = new Date(payload.until);
+  if (isMe(payload.userId)) {
+    view.notice(`You were muted until ${shortTime(until)}${byName(payload)}.`);
+    muteMe(payload.until);
+  } else {
+    view.notice(`${nameOf(payload.userId, payload.username)} was muted until ${shortTime(until)}${byName(payload)}.`);
+  }
+});
+
+socket.on("room:user:unmuted", (payload) => {
+  if (!here(payload)) return;
+  if (isMe(payload.userId)) {
+    view.notice("You can write here again.");
+    muteMe(null);
+  } else {
+    view.notice(`${nameOf(payload.userId, payload.username)} can write again.`);
+  }
+});
+
+socket.on("room:slowmode", (payload) => {
+  if (!here(payload)) return;
+  slowMode = Number(payload.seconds) || 0;
+  view.notice(slowMode ? `Slow mode is on: one message every ${shortWait(slowMode)}.` : "Slow mode is off.");
+  refreshComposer();
+});
+
+socket.on("room:moderator", (payload) => {
+  if (!here(payload)) return;
+  people.setRole(payload.userId, payload.isModerator ? "moderator" : "member");
+  if (isMe(payload.userId)) {
+    canModerate = payload.isModerator;
+    view.notice(payload.isModerator
+      ? "You are now a moderator here. Reload the page for the moderation tools."
+      : "You are no longer a moderator here.");
+  }
+});
+
+wireModeration(document.getElementById("people"), peopleError, (action, person, options) => {
+  const userId = Number(person.dataset.userId);
+  const payload = { roomId, userId };
+  if (action === "mute") payload.seconds = options.seconds;
+  if (action === "ban" && options.reason) payload.reason = options.reason;
+  return request(socket, `room:${action}`, payload);
+});
