@@ -16,10 +16,10 @@ from chatapp.actions.rooms import do_create_room
 from chatapp.errors import Invalid
 from chatapp.extensions import db
 from chatapp.identity import Actor
-from chatapp.models import User
+from chatapp.models import Event, Room, User
 from chatapp.rendering import linkify, safe_avatar
 from tests.page_support import (PASSWORD, XSS_PAYLOADS, form_token, inert_problems, links,
-                                login, logout, register, signed_in_as)
+                                login, logout, post_form, register, signed_in_as)
 from tests.unit_support import bus, login as socket_login  # noqa: F401
 
 # Every page form: the name of its token field, and what an attacker would post to it.
@@ -33,7 +33,13 @@ FORMS = {
     "/profile/password": ("pw-csrf_token", {"pw-current_password": PASSWORD,
                                             "pw-password": "pwned pwned pwned",
                                             "pw-confirm": "pwned pwned pwned"}),
+    "/guest": ("guest-csrf_token", {"guest-username": "sneaky"}),
+    "/rooms/new": ("room-csrf_token", {"room-name": "Pwned room"}),
+    "/events/new": ("csrf_token", {"name": "Pwned event", "timezone": "UTC"}),
+    "/events/1/edit": ("csrf_token", {"name": "Pwned", "timezone": "UTC"}),
+    "/events/1/status": ("csrf_token", {"action": "cancel"}),
 }
+SIGNED_OUT_FORMS = ("/register", "/login", "/guest")
 
 
 def page_post_paths(app) -> set[str]:
@@ -50,25 +56,32 @@ def alice_state(app) -> tuple:
     with app.app_context():
         user = account_named("alice")
         names = db.session.scalars(sa.select(User.username).where(User.is_guest.is_(False)))
+        rooms = db.session.scalars(sa.select(Room.name).order_by(Room.id))
+        events = db.session.execute(sa.select(Event.id, Event.name, Event.cancelled_at))
         return (user.display_name, user.avatar, user.password_hash, user.token_version,
-                sorted(names))
+                list(rooms), [tuple(e) for e in events], sorted(names))
 
 
 @pytest.fixture
 def signed_in(client):
+    """Alice, signed in, hosting the upcoming event "1" (so its host forms exist)."""
     register(client, "alice", display_name="Alice")
+    post_form(client, "/events/new", {"id": "1", "name": "Launch", "timezone": "UTC",
+                                      "starts_at": "2099-01-01T10:00"})
     return client
 
 
 FORM_PAGES = {"/register": "/register", "/login": "/login", "/logout": "/",
-              "/profile": "/profile", "/profile/password": "/profile"}
+              "/profile": "/profile", "/profile/password": "/profile", "/guest": "/guest",
+              "/rooms/new": "/", "/events/new": "/events/new", "/events/1/edit": "/events/1/edit",
+              "/events/1/status": "/events/1"}
 
 
 def test_every_page_form_is_covered_by_these_tests(app, signed_in):
     assert page_post_paths(app) == set(FORMS), \
         "a new form: add it to FORMS so its CSRF protection is tested"
     for path, (token_field, _) in FORMS.items():
-        client = signed_in if path not in ("/register", "/login") else app.test_client()
+        client = signed_in if path not in SIGNED_OUT_FORMS else app.test_client()
         html = client.get(FORM_PAGES[path]).get_data(as_text=True)
         form = re.search(rf'<form method="post" action="{path}"[^>]*>.*?</form>', html, re.S)
         assert form and f'name="{token_field}" type="hidden"' in form.group(0), path
@@ -93,7 +106,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(app, signed_in, token)
 
 def test_signed_out_forms_refuse_a_post_without_token(app, client, signed_in):
     logout(client)
-    for path in ("/register", "/login"):
+    for path in SIGNED_OUT_FORMS:
         assert client.post(path, data=FORMS[path][1]).status_code == 400
     assert signed_in_as(client.get("/").get_data(as_text=True)) is None
     assert alice_state(app)[-1] == ["alice"]
