@@ -1,7 +1,47 @@
 #!/usr/bin/env bash
 # Create .venv and install the server's requirements (and, with --dev, the test tools).
+# --browser: make sure the browser tests have a Chromium: CHROMIUM_PATH (default
+# /usr/bin/chromium), else Debian's chromium and fonts-dejavu-core (so screenshots show text)
+# installed with apt-get, which needs root. Fails with the reason when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+install_browser() {
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}" packages=() log
+  [ -x "$chromium" ] || packages+=(chromium)
+  # Only with Debian's own browser do we see to its font; a CHROMIUM_PATH of yours is yours.
+  if [ -z "${CHROMIUM_PATH:-}" ] && ! dpkg-query -W -f='${Status}' fonts-dejavu-core 2>/dev/null \
+      | grep -q "ok installed"; then
+    packages+=(fonts-dejavu-core)
+  fi
+  [ ${#packages[@]} -eq 0 ] && return 0
+  if [ -n "${CHROMIUM_PATH:-}" ] && [ ! -x "$chromium" ]; then
+    echo "setup.sh: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable file" >&2
+    exit 1
+  fi
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    echo "setup.sh: the browser tests need ${packages[*]}, and installing them takes root and" >&2
+    echo "  apt-get. Run as root: apt-get install ${packages[*]}  (or set CHROMIUM_PATH)" >&2
+    exit 1
+  fi
+  echo "setup.sh: installing ${packages[*]} with apt-get (once)"
+  log="$(mktemp)"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+         apt-get install -y -qq --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "setup.sh: apt-get could not install ${packages[*]} (output above)" >&2
+    exit 1
+  fi
+  rm -f "$log"
+  if ! "$chromium" --version >/dev/null 2>&1; then
+    echo "setup.sh: $chromium was installed but does not run: $("$chromium" --version 2>&1 | tail -n 3)" >&2
+    exit 1
+  fi
+}
+
+case "${1:-}" in
+  --browser) install_browser; exit 0 ;;
+esac
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
