@@ -9,6 +9,8 @@ import pytest
 from tests import databases
 from tests.helpers import ChatClient, ServerProcess
 
+pytest_plugins = ["tests.browser_support"]  # Chromium fixtures for tests/test_browser_*.py
+
 
 def pytest_report_header(config):
     return f"database backend: {databases.BACKEND} (set TEST_DATABASE=postgresql for PostgreSQL)"
