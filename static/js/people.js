@@ -7,9 +7,10 @@ import { presenceDot, setPresence } from "./presence.js";
 const RANK = { owner: 0, moderator: 1, member: 2, "": 3 };
 
 export class PeopleList {
-  constructor(listEl, { meId, canModerate, emptyEl }) {
+  constructor(listEl, { me, canModerate, emptyEl }) {
     this.el = listEl;
-    this.meId = meId;
+    this.me = me;
+    this.meId = me?.userId;
     this.canModerate = canModerate;
     this.emptyEl = emptyEl;
   }
@@ -30,7 +31,8 @@ export class PeopleList {
   joined(user) {
     let li = this.row(user.userId);
     if (!li) {
-      li = this.build(user);
+      // The payload names a user by username; for oneself the page knows more.
+      li = this.build(user.userId === this.meId ? { ...user, ...this.me } : user);
       this.place(li);
     }
     li.dataset.inRoom = "true";
@@ -95,7 +97,7 @@ export class PeopleList {
     li.dataset.userId = String(user.userId);
     li.dataset.username = user.username;
     li.dataset.displayName = user.displayName || "";
-    li.dataset.guest = "false";
+    li.dataset.guest = user.isGuest ? "true" : "false";
     li.dataset.avatar = avatarElement(user.avatar).getAttribute("src");
     li.dataset.role = "";
     const shown = user.displayName || user.username;

@@ -9,7 +9,7 @@ import { modActions, wireModeration } from "../moderation.js";
 import { readPageData } from "../page-data.js";
 import { wireSideToggle } from "../side-toggle.js";
 import { connectSocket, request } from "../socket.js";
-import { duration, shortTime, shortWait } from "../time.js";
+import { duration, shortTime, shortWait, timeElement } from "../time.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
 const data = readPageData();
@@ -19,7 +19,7 @@ const canModerate = Boolean(data.canModerate);
 let status = data.status;
 let startsAt = data.startsAt ? new Date(data.startsAt) : null;
 let endsAt = data.endsAt ? new Date(data.endsAt) : null;
-let chatBeforeStart = null; // known once the server sends the event's summary
+let chatBeforeStart = data.chatBeforeStart ?? null;
 let slowMode = 0;
 let joined = false;
 let removed = null;
@@ -74,6 +74,29 @@ function renderStatus() {
   document.querySelectorAll("#host-controls [data-show-for]").forEach((button) => {
     button.hidden = !button.dataset.showFor.split(" ").includes(status);
   });
+}
+
+// The schedule line, redrawn when the host reschedules, starts or ends the event.
+function renderSchedule() {
+  const line = document.getElementById("schedule");
+  const parts = [];
+  if (startsAt) parts.push("Starts ", timeElement(startsAt.toISOString(), "datetime"));
+  if (startsAt && endsAt) parts.push(" · ");
+  if (endsAt) parts.push("Ends ", timeElement(endsAt.toISOString(), "datetime"));
+  line.replaceChildren(...parts);
+  line.hidden = parts.length === 0;
+}
+
+// An event summary (eventHistory, events:update): times, status and whether chat is open.
+function applySummary(summary) {
+  if (!summary || summary.id !== eventId) return;
+  if (summary.chatBeforeStart != null) chatBeforeStart = Boolean(summary.chatBeforeStart);
+  startsAt = summary.startsAt ? new Date(summary.startsAt) : null;
+  endsAt = summary.endsAt ? new Date(summary.endsAt) : null;
+  renderSchedule();
+  if (summary.status && summary.status !== status) setStatus(summary.status);
+  else renderStatus();
+  refreshComposer();
 }
 
 function setStatus(next) {
@@ -186,16 +209,10 @@ refreshComposer();
 socket.on("eventHistory", (payload) => {
   view.add(payload.messages || []);
   if (payload.participants) showParticipants(payload.participants);
-  const summary = payload.event;
-  if (summary && summary.id === eventId) {
-    chatBeforeStart = Boolean(summary.chatBeforeStart);
-    startsAt = summary.startsAt ? new Date(summary.startsAt) : null;
-    endsAt = summary.endsAt ? new Date(summary.endsAt) : null;
-    status = summary.status;
-    renderStatus();
-    refreshComposer();
-  }
+  applySummary(payload.event);
 });
+
+socket.on("events:update", applySummary);
 
 socket.on("newMessage", (payload) => {
   typing.clear(payload.username);

@@ -22,7 +22,7 @@ let mutedUntil = null;
 let muteTimer = null;
 
 const people = new PeopleList(document.getElementById("people"), {
-  meId: me?.userId, canModerate, emptyEl: document.getElementById("people-empty"),
+  me, canModerate, emptyEl: document.getElementById("people-empty"),
 });
 const peopleError = document.getElementById("people-error");
 const typing = new TypingIndicator(document.getElementById("typing"));
@@ -37,7 +37,8 @@ const view = new ChatView({
   beginning: document.getElementById("history-edge").textContent.trim()
     || "This is the beginning of the room.",
   normalize: (p) => {
-    const known = people.info(p.userId) || view?.list.authorInfo(p.userId) || {};
+    const known = (me && p.userId === me.userId ? me : null)
+      || people.info(p.userId) || view?.list.authorInfo(p.userId) || {};
     return { id: p.id, userId: p.userId, username: p.sender, displayName: known.displayName,
       isGuest: known.isGuest, avatar: p.avatar || known.avatar, content: p.content,
       timestamp: p.timestamp };
