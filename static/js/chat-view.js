@@ -11,18 +11,17 @@ export class ChatView {
   // normalize(payload) -> {id, userId, username, displayName, isGuest, avatar, content,
   // timestamp}; isMine(m); canDelete(m); apiUrl: the REST messages URL; nextBefore: the
   // cursor the page was rendered with; onDelete(id): asks the server to delete.
-  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete,
-    beginning = "This is the beginning of the conversation." }) {
+  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete }) {
     this.normalize = normalize;
     this.isMine = isMine;
     this.canDelete = canDelete;
     this.apiUrl = apiUrl;
     this.nextBefore = nextBefore ?? null;
-    this.beginning = beginning;
     this.loadingOlder = false;
     this.list = new MessageList(document.getElementById("messages"),
       { emptyEl: document.getElementById("messages-empty") });
     this.edge = document.getElementById("history-edge");
+    this.beginning = this.edge.dataset.beginning || "This is the beginning of the conversation.";
     this.scroller = new Scroller(document.getElementById("scroller"), {
       newButton: document.getElementById("new-messages"),
       edge: this.edge,
@@ -47,6 +46,15 @@ export class ChatView {
   element(payload) {
     const m = this.normalize(payload);
     return { m, li: renderMessage(m, { mine: this.isMine(m), deletable: this.canDelete(m) }) };
+  }
+
+  // The latest page from a (re)join: merged like any other, and when it reaches further back
+  // than the page did, older pages are fetched from its oldest message on (it is contiguous
+  // with what is shown, being the latest messages).
+  addHistory(payloads) {
+    this.add(payloads);
+    const oldest = Math.min(...payloads.map((p) => p.id));
+    if (this.nextBefore != null && oldest < this.nextBefore) this.nextBefore = oldest;
   }
 
   // Live or caught-up messages (any order); shows each id once. `live`: announce them.

@@ -33,7 +33,10 @@ export class Scroller {
   }
 
   scrollToBottom({ smooth = false } = {}) {
-    this.el.scrollTo({ top: this.el.scrollHeight, behavior: smooth ? "smooth" : "instant" });
+    const el = this.el;
+    // Smooth only over a short way: a long glide would keep the reader waiting.
+    const far = el.scrollHeight - el.scrollTop - el.clientHeight > 2 * el.clientHeight;
+    el.scrollTo({ top: el.scrollHeight, behavior: smooth && !far ? "smooth" : "instant" });
     this.stuck = true;
     this.hideNew();
   }

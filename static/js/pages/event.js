@@ -22,6 +22,7 @@ let endsAt = data.endsAt ? new Date(data.endsAt) : null;
 let chatBeforeStart = data.chatBeforeStart ?? null;
 let slowMode = 0;
 let joined = false;
+let everJoined = false;
 let removed = null;
 let mutedUntil = null;
 let muteTimer = null;
@@ -38,7 +39,6 @@ const isMe = (payload) => me != null
 const view = new ChatView({
   apiUrl: `/api/events/${encodeURIComponent(eventId)}/messages`,
   nextBefore: data.nextBefore,
-  beginning: "This is the beginning of the chat.",
   normalize: (p) => {
     const known = (p.userId != null && view?.list.authorInfo(p.userId)) || {};
     return { id: p.id, userId: p.userId, username: p.username, displayName: known.displayName,
@@ -164,8 +164,9 @@ function refreshComposer() {
   else if (removed === "kicked") composer.setEnabled(false, "You were removed from this event. Reload the page to join again.");
   else if (mutedUntil && mutedUntil > new Date()) {
     composer.setEnabled(false, `You are muted here until ${shortTime(mutedUntil)}.`);
-  } else if (!joined) composer.setEnabled(false, socket?.connected ? "Joining…" : "Connecting…");
-  else if (status === "scheduled" && chatBeforeStart === false) {
+  } else if (!joined) {
+    composer.setEnabled(false, socket?.connected ? "Joining…" : everJoined ? "Reconnecting…" : "Connecting…");
+  } else if (status === "scheduled" && chatBeforeStart === false) {
     composer.setEnabled(false, "The chat opens when the event starts.");
   } else {
     composer.setEnabled(true);
@@ -196,6 +197,7 @@ async function join({ reconnected }) {
     return;
   }
   joined = true;
+  everJoined = true;
   refreshComposer();
   if (reconnected) await view.catchUpFrom(before);
 }
@@ -207,7 +209,7 @@ socket = connectSocket({
 refreshComposer();
 
 socket.on("eventHistory", (payload) => {
-  view.add(payload.messages || []);
+  view.addHistory(payload.messages || []);
   if (payload.participants) showParticipants(payload.participants);
   applySummary(payload.event);
 });

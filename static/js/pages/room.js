@@ -17,6 +17,7 @@ const roomId = data.roomId;
 let canModerate = Boolean(data.canModerate);
 let slowMode = 0;
 let joined = false;
+let everJoined = false;
 let removed = null; // "kicked" | "banned": the server took us out
 let mutedUntil = null;
 let muteTimer = null;
@@ -34,8 +35,6 @@ const nameOf = (userId, username) => people.info(userId)?.displayName || usernam
 const view = new ChatView({
   apiUrl: `/api/rooms/${roomId}/messages`,
   nextBefore: data.nextBefore,
-  beginning: document.getElementById("history-edge").textContent.trim()
-    || "This is the beginning of the room.",
   normalize: (p) => {
     const known = (me && p.userId === me.userId ? me : null)
       || people.info(p.userId) || view?.list.authorInfo(p.userId) || {};
@@ -74,8 +73,9 @@ function refreshComposer() {
   else if (removed === "kicked") composer.setEnabled(false, "You were removed from this room. Reload the page to join again.");
   else if (mutedUntil && mutedUntil > new Date()) {
     composer.setEnabled(false, `You are muted here until ${shortTime(mutedUntil)}.`);
-  } else if (!joined) composer.setEnabled(false, socket?.connected ? "Joining…" : "Connecting…");
-  else {
+  } else if (!joined) {
+    composer.setEnabled(false, socket?.connected ? "Joining…" : everJoined ? "Reconnecting…" : "Connecting…");
+  } else {
     composer.setEnabled(true);
     if (slowMode) composer.noteEl.textContent = `Slow mode: one message every ${shortWait(slowMode)}.`;
   }
@@ -104,8 +104,9 @@ async function join({ reconnected }) {
     return;
   }
   joined = true;
+  everJoined = true;
   refreshComposer();
-  view.add(ack.messages || []);
+  view.addHistory(ack.messages || []);
   if (reconnected) await view.catchUpFrom(before);
 }
 
