@@ -87,11 +87,9 @@ function eventCard(summary) {
 function setEventCounts(card, summary) {
   const counts = card.querySelector(".event-counts");
   const people = summary.participantCount;
-  const messages = summary.messageCount;
   const count = counts.querySelector(".participant-count");
   count.textContent = String(people);
-  counts.replaceChildren(count, ` ${people === 1 ? "person" : "people"} here · `
-    + `${messages} ${messages === 1 ? "message" : "messages"}`);
+  counts.replaceChildren(count, ` ${people === 1 ? "person" : "people"} here`);
 }
 
 // An event changed, started, ended or was created: move its card to the right list.

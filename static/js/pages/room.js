@@ -168,6 +168,7 @@ socket.on("room:user:kicked", (payload) => {
   if (isMe(payload.userId)) {
     removed = "kicked";
     joined = false;
+    people.left(payload.userId);
     view.notice(`You were removed from this room${byName(payload)}.`);
     refreshComposer();
   } else {
@@ -182,6 +183,7 @@ socket.on("room:user:banned", (payload) => {
   if (isMe(payload.userId)) {
     removed = "banned";
     joined = false;
+    people.left(payload.userId);
     view.notice(`You were banned from this room${byName(payload)}${reason}.`);
     refreshComposer();
   } else {
