@@ -2,16 +2,11 @@
 // writes them, and the one click handler that sends them. Results are said in the list's
 // alert line; a success closes the disclosure.
 import { announce } from "./announce.js";
+import { el } from "./dom.js";
 import { describeError } from "./errors.js";
 
 const MUTE_CHOICES = [["300", "5 minutes"], ["900", "15 minutes"], ["3600", "1 hour"],
   ["86400", "1 day"]];
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
 
 function hidden(text) {
   return el("span", { className: "visually-hidden", textContent: text });

@@ -1,24 +1,21 @@
 // A live event: its status line (a countdown before it starts), the participants, the chat
 // (live-event protocol: joinEvent, sendMessage, newMessage…), host controls shown per status,
 // and moderation by username.
-import { announce } from "../announce.js";
 import { ChatView } from "../chat-view.js";
 import { Composer } from "../composer.js";
+import { EventClock } from "../event-clock.js";
 import { describeError } from "../errors.js";
 import { modActions, wireModeration } from "../moderation.js";
 import { readPageData } from "../page-data.js";
 import { wireSideToggle } from "../side-toggle.js";
 import { connectSocket, request } from "../socket.js";
-import { duration, shortTime, shortWait, timeElement } from "../time.js";
+import { shortTime, shortWait } from "../time.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
 const data = readPageData();
 const me = data.me;
 const eventId = data.eventId;
 const canModerate = Boolean(data.canModerate);
-let status = data.status;
-let startsAt = data.startsAt ? new Date(data.startsAt) : null;
-let endsAt = data.endsAt ? new Date(data.endsAt) : null;
 let chatBeforeStart = data.chatBeforeStart ?? null;
 let slowMode = 0;
 let joined = false;
@@ -27,7 +24,6 @@ let removed = null;
 let mutedUntil = null;
 let muteTimer = null;
 
-const statusEl = document.getElementById("event-status");
 const participantsEl = document.getElementById("participants");
 const peopleError = document.getElementById("people-error");
 const typing = new TypingIndicator(document.getElementById("typing"));
@@ -53,63 +49,19 @@ const view = new ChatView({
   },
 });
 
-// --- status --------------------------------------------------------------------------------
+// --- status -------------------------------------------------------------------------------
 
-const STATUS_WORDS = { scheduled: "Upcoming", live: "Live now", ended: "Ended", cancelled: "Cancelled" };
-
-function statusText(now = new Date()) {
-  if (status === "scheduled" && startsAt) {
-    return startsAt > now ? `Upcoming · starts in ${duration(startsAt - now)}` : "Starting…";
-  }
-  if (status === "live" && endsAt) {
-    return endsAt > now ? `Live now · ends in ${duration(endsAt - now)}` : "Ending…";
-  }
-  return STATUS_WORDS[status] || status;
-}
-
-function renderStatus() {
-  const text = statusText();
-  if (statusEl.textContent !== text) statusEl.textContent = text;
-  statusEl.dataset.status = status;
-  document.querySelectorAll("#host-controls [data-show-for]").forEach((button) => {
-    button.hidden = !button.dataset.showFor.split(" ").includes(status);
-  });
-}
-
-// The schedule line, redrawn when the host reschedules, starts or ends the event.
-function renderSchedule() {
-  const line = document.getElementById("schedule");
-  const parts = [];
-  if (startsAt) parts.push("Starts ", timeElement(startsAt.toISOString(), "datetime"));
-  if (startsAt && endsAt) parts.push(" · ");
-  if (endsAt) parts.push("Ends ", timeElement(endsAt.toISOString(), "datetime"));
-  line.replaceChildren(...parts);
-  line.hidden = parts.length === 0;
-}
+const clock = new EventClock({ status: data.status, startsAt: data.startsAt, endsAt: data.endsAt,
+  onChange: () => refreshComposer() });
 
 // An event summary (eventHistory, events:update): times, status and whether chat is open.
 function applySummary(summary) {
   if (!summary || summary.id !== eventId) return;
   if (summary.chatBeforeStart != null) chatBeforeStart = Boolean(summary.chatBeforeStart);
-  startsAt = summary.startsAt ? new Date(summary.startsAt) : null;
-  endsAt = summary.endsAt ? new Date(summary.endsAt) : null;
-  renderSchedule();
-  if (summary.status && summary.status !== status) setStatus(summary.status);
-  else renderStatus();
+  clock.setTimes(summary.startsAt, summary.endsAt);
+  clock.setStatus(summary.status);
   refreshComposer();
 }
-
-function setStatus(next) {
-  if (next === status) return;
-  status = next;
-  renderStatus();
-  announce(`The event is ${next === "live" ? "live now" : STATUS_WORDS[next]?.toLowerCase() || next}.`);
-  refreshComposer();
-}
-
-// The countdown only shows minutes: a tick every few seconds keeps it exact enough.
-setInterval(renderStatus, 5000);
-renderStatus();
 
 // --- participants ---------------------------------------------------------------------------
 
@@ -158,6 +110,7 @@ const composer = new Composer({
 
 function refreshComposer() {
   if (!me) return;
+  const { status } = clock;
   if (status === "ended") composer.setEnabled(false, "This event has ended; its chat is closed.");
   else if (status === "cancelled") composer.setEnabled(false, "This event was cancelled; its chat is closed.");
   else if (removed === "banned") composer.setEnabled(false, "You are banned from this event.");
@@ -237,7 +190,7 @@ socket.on("userTyping", (payload) => {
 });
 
 socket.on("eventStatus", (payload) => {
-  if (payload.id === eventId) setStatus(payload.status);
+  if (payload.id === eventId) clock.setStatus(payload.status);
 });
 
 // --- moderation -------------------------------------------------------------------------------

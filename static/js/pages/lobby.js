@@ -1,24 +1,18 @@
 // The lobby, live: room counts and new rooms, events and their counts, who is online, unread
 // private messages; and the create-room form over the socket (it also works without this).
 import { getJSON } from "../api.js";
+import { byData, el } from "../dom.js";
+import { upsertEvent } from "../lobby-events.js";
 import { avatarElement } from "../messages.js";
 import { readPageData } from "../page-data.js";
 import { presenceDot, setUserPresence } from "../presence.js";
-import { connectSocket, request } from "../socket.js";
-import { formatAll, timeElement } from "../time.js";
-import { describeError } from "../errors.js";
+import { wireRoomForm } from "../room-form.js";
+import { connectSocket } from "../socket.js";
+import { formatAll } from "../time.js";
 
 const data = readPageData();
 const me = data.me;
 formatAll(document);
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-const byData = (selector, key, value) => document.querySelector(
-  `${selector}[data-${key}="${CSS.escape(String(value))}"]`);
 
 // --- rooms ----------------------------------------------------------------------------------
 
@@ -62,57 +56,6 @@ function addRoom(room) {
   li.append(count);
   categorySection(room.category || "general").append(li);
   document.getElementById("rooms-empty").hidden = true;
-}
-
-// --- events ---------------------------------------------------------------------------------
-
-const BADGES = { live: ["badge badge-live", "Live"], scheduled: ["badge badge-scheduled", "Upcoming"] };
-
-function eventCard(summary) {
-  const li = el("li", { className: "event-card" },
-    el("a", { className: "event-name", href: `/events/${encodeURIComponent(summary.id)}`,
-      textContent: summary.name }));
-  li.dataset.eventId = summary.id;
-  li.dataset.status = summary.status;
-  const [badgeClass, badgeText] = BADGES[summary.status] || ["badge", summary.status];
-  const when = el("p", { className: "event-when" }, el("span", { className: badgeClass, textContent: badgeText }));
-  if (summary.startsAt) when.append(" ", timeElement(summary.startsAt, "datetime"));
-  const count = el("span", { className: "participant-count" });
-  count.dataset.eventId = summary.id;
-  li.append(when, el("p", { className: "event-counts" }, count));
-  setEventCounts(li, summary);
-  return li;
-}
-
-function setEventCounts(card, summary) {
-  const counts = card.querySelector(".event-counts");
-  const people = summary.participantCount;
-  const count = counts.querySelector(".participant-count");
-  count.textContent = String(people);
-  counts.replaceChildren(count, ` ${people === 1 ? "person" : "people"} here`);
-}
-
-// An event changed, started, ended or was created: move its card to the right list.
-function upsertEvent(summary) {
-  const old = byData(".event-card", "event-id", summary.id);
-  const target = { live: "live-events", scheduled: "upcoming-events" }[summary.status];
-  const list = target && document.getElementById(target);
-  const listedBefore = old && old.dataset.status === summary.status;
-  if (listedBefore) {
-    setEventCounts(old, summary);
-  } else {
-    old?.remove();
-    if (list && !(summary.adHoc && summary.status === "live" && !summary.participantCount)) {
-      const card = eventCard(summary);
-      // Upcoming ones in start order; live ones newest first.
-      const after = [...list.children].find((other) => summary.status === "scheduled"
-        && other.querySelector("time")?.getAttribute("datetime") > (summary.startsAt || ""));
-      list.insertBefore(card, summary.status === "live" ? list.firstChild : after ?? null);
-    }
-  }
-  for (const id of ["live-events", "upcoming-events"]) {
-    document.getElementById(`${id}-empty`).hidden = document.getElementById(id).childElementCount > 0;
-  }
 }
 
 // --- people ---------------------------------------------------------------------------------
@@ -195,82 +138,6 @@ function conversationMessage(userId, user, preview, { incoming }) {
   if (incoming) setUnread(li, unreadOf(li) + 1);
 }
 
-// --- create a room over the socket ------------------------------------------------------------
-
-const FIELD_NAMES = { name: "name", description: "description", category: "category", isPrivate: "is_private" };
-const form = document.getElementById("room-form");
-
-function fieldBox(name) {
-  return form.querySelector(`.field[data-field="${name}"]`);
-}
-
-function clearFormErrors() {
-  form.querySelectorAll(".field").forEach((box) => {
-    box.classList.remove("field-invalid");
-    box.querySelector("p.error")?.remove();
-    const input = box.querySelector("input, textarea, select");
-    if (!input) return;
-    input.removeAttribute("aria-invalid");
-    const ids = (input.getAttribute("aria-describedby") || "").split(" ")
-      .filter((id) => id && !id.endsWith("-error"));
-    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
-    else input.removeAttribute("aria-describedby");
-  });
-  const general = document.getElementById("room-form-error");
-  general.hidden = true;
-  general.textContent = "";
-}
-
-function showFieldError(name, text) {
-  const box = fieldBox(name);
-  const input = box?.querySelector("input, textarea, select");
-  if (!input) return false;
-  const error = el("p", { className: "error", id: `${input.id}-error`, textContent: text });
-  box.classList.add("field-invalid");
-  box.append(error);
-  input.setAttribute("aria-invalid", "true");
-  const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-  input.setAttribute("aria-describedby", [...ids, error.id].join(" "));
-  return input;
-}
-
-function formValue(name) {
-  return fieldBox(name)?.querySelector("input, textarea, select");
-}
-
-const sentence = (text) => (text ? text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".") : "");
-
-form?.addEventListener("submit", async (event) => {
-  if (!socket.connected) return; // without the socket, the ordinary POST does the job
-  event.preventDefault();
-  clearFormErrors();
-  const submit = document.getElementById("room-form-submit");
-  submit.disabled = true;
-  const ack = await request(socket, "room:create", {
-    name: formValue("name").value,
-    description: formValue("description")?.value ?? "",
-    category: formValue("category")?.value || undefined,
-    isPrivate: Boolean(formValue("is_private")?.checked),
-  });
-  submit.disabled = false;
-  if (ack.ok) {
-    window.location.assign(`/rooms/${ack.roomId}`);
-    return;
-  }
-  let first = null;
-  for (const [field, problem] of Object.entries(ack.error?.fields || {})) {
-    const input = showFieldError(FIELD_NAMES[field] || field, sentence(problem));
-    first = first || input;
-  }
-  if (first) {
-    first.focus();
-  } else {
-    const general = document.getElementById("room-form-error");
-    general.textContent = describeError(ack.error);
-    general.hidden = false;
-  }
-});
-
 // --- the socket -----------------------------------------------------------------------------
 
 // This browser's own socket makes the user online, but the server tells only the others.
@@ -299,6 +166,8 @@ const socket = connectSocket({
     }
   },
 });
+
+wireRoomForm(socket);
 
 socket.on("rooms:list", (rooms) => rooms.forEach(addRoom));
 socket.on("rooms:update", (payload) => setRoomCount(payload.id, payload.usersCount));
