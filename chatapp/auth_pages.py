@@ -86,6 +86,14 @@ def inject_current_user() -> dict:
     return {"current_user": user, "logout_form": LogoutForm() if user is not None else None}
 
 
+def refuse_rate_limited(form, error: RateLimited, message: str, field: str
+                        ) -> tuple[int, dict]:
+    """Show ``message`` (with ``{wait}`` seconds) next to ``field``: 429 and Retry-After."""
+    wait = max(1, math.ceil(error.retry_after or 0))
+    attach_errors(form, {}, message.format(wait=wait), field)
+    return 429, {"Retry-After": str(wait)}
+
+
 @auth.route("/register", methods=["GET", "POST"])
 def register():
     if current_user() is not None:
@@ -118,10 +126,8 @@ def login():
         try:
             user = do_authenticate(form.username.data, form.password.data, client_ip=client_ip())
         except RateLimited as error:
-            wait = max(1, math.ceil(error.retry_after or 0))
-            attach_errors(form, {}, f"Too many failed sign-ins; try again in {wait} seconds.",
-                          "password")
-            status, headers = 429, {"Retry-After": str(wait)}
+            status, headers = refuse_rate_limited(
+                form, error, "Too many failed sign-ins; try again in {wait} seconds.", "password")
         except ChatError as error:
             db.session.rollback()
             attach_errors(form, {}, "Wrong username or password.", "password")
@@ -148,10 +154,9 @@ def guest():
         try:
             user = do_create_guest(form.username.data, client_ip=client_ip())
         except RateLimited as error:
-            wait = max(1, math.ceil(error.retry_after or 0))
-            attach_errors(form, {}, f"Too many new guests from your address; try again in "
-                                    f"{wait} seconds or sign in.", "username")
-            status, headers = 429, {"Retry-After": str(wait)}
+            status, headers = refuse_rate_limited(
+                form, error, "Too many new guests from your address; try again in {wait} "
+                             "seconds or sign in.", "username")
         except ChatError as error:
             attach_errors(form, error.fields, error.message, "username")
             status = error.status

@@ -1,6 +1,8 @@
 """Creating and editing an event from the browser, through the same actions as the API."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from chatapp import authz
@@ -11,6 +13,7 @@ from chatapp.extensions import db
 from chatapp.forms import attach_errors
 from chatapp.models import Event
 from chatapp.page_forms import EventForm
+from chatapp.pages.page_data import flash_refusal
 
 
 def render_form(form: EventForm, event: Event | None, status: int = 200):
@@ -23,20 +26,13 @@ def new_event():
     try:
         authz.check_can_create_event(current_actor())
     except ChatError as error:
-        flash(error.message[:1].upper() + error.message[1:] + ".", "error")
+        flash_refusal(error)
         return redirect(url_for("pages.lobby"))
     if not form.is_submitted():
         return render_form(form, None)
-    if not form.validate_on_submit():
-        return render_form(form, None, 400)
-    try:
-        event = do_create_event(current_actor(), form.action_data(creating=True))
-    except ChatError as error:
-        db.session.rollback()
-        attach_errors(form, error.fields, error.message, "name")
-        return render_form(form, None, error.status)
-    flash("Your event is ready.", "success")
-    return redirect(url_for("pages.event", event_id=event.id))
+    return save(form, None, lambda: do_create_event(current_actor(),
+                                                    form.action_data(creating=True)),
+                "Your event is ready.")
 
 
 @login_required
@@ -48,16 +44,24 @@ def edit_event(event_id: str):
     if request.method != "POST":
         form.show_utc(event.starts_at, event.ends_at)
         return render_form(form, event)
+    return save(form, event, lambda: do_update_event(current_actor(), event.id,
+                                                     form.action_data(creating=False)),
+                "The event is updated.")
+
+
+def save(form: EventForm, event: Event | None, write: Callable[[], Event], done: str):
+    """Validate the form, then ``write`` through an action and show the event; a refusal is
+    shown next to the field it names."""
     if not form.validate_on_submit():
         return render_form(form, event, 400)
     try:
-        do_update_event(current_actor(), event.id, form.action_data(creating=False))
+        saved = write()
     except ChatError as error:
         db.session.rollback()
         attach_errors(form, error.fields, error.message, "name")
         return render_form(form, event, error.status)
-    flash("The event is updated.", "success")
-    return redirect(url_for("pages.event", event_id=event.id))
+    flash(done, "success")
+    return redirect(url_for("pages.event", event_id=saved.id))
 
 
 def register(bp: Blueprint) -> None:

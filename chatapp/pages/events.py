@@ -12,7 +12,8 @@ from chatapp.extensions import db
 from chatapp.identity import Actor
 from chatapp.models import Event
 from chatapp.page_forms import EventStatusForm, GuestForm
-from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_data
+from chatapp.pages.page_data import (PAGE_HISTORY, flash_refusal, history_window, last_id,
+                                     page_data)
 from chatapp.timeutil import isoformat_z
 
 STATUS_ACTIONS = {"start": "started", "end": "ended", "cancel": "cancelled"}
@@ -59,7 +60,7 @@ def event_status(event_id: str):
             do_update_event(current_actor(), event_id, {"action": action})
         except ChatError as error:
             db.session.rollback()
-            flash(error.message[:1].upper() + error.message[1:] + ".", "error")
+            flash_refusal(error)
         else:
             flash(f"The event has {STATUS_ACTIONS[action]}." if action != "cancel"
                   else "The event is cancelled.", "success")

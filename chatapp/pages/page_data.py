@@ -1,7 +1,10 @@
 """The JSON each page hands its script: who the viewer is, and the page's own fields."""
 from __future__ import annotations
 
+from flask import flash
+
 from chatapp.auth_pages import current_user
+from chatapp.errors import ChatError
 from chatapp.serializers import profile_payload
 
 PAGE_HISTORY = 50  # messages a page renders; older ones load on scroll-up
@@ -22,3 +25,8 @@ def history_window(messages: list) -> tuple[list, int | None]:
 
 def last_id(messages: list) -> int | None:
     return messages[-1].id if messages else None
+
+
+def flash_refusal(error: ChatError) -> None:
+    """An action's refusal as a sentence at the top of the next page."""
+    flash(error.message[:1].upper() + error.message[1:] + ".", "error")
