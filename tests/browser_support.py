@@ -134,11 +134,8 @@ def watch_errors(context) -> list[str]:
     errors: list[str] = []
 
     def on_console(message):
-        # The site declares no icon, so Chromium asks for /favicon.ico on its own, sometimes:
-        # its 404 is the browser's guess, not something a page asked for.
-        url = message.location.get("url", "")
-        if message.type == "error" and not url.endswith("/favicon.ico"):
-            errors.append(f"console: {message.text} ({url})")
+        if message.type == "error":
+            errors.append(f"console: {message.text} ({message.location.get('url', '')})")
 
     def on_page(page):
         page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
@@ -210,18 +207,59 @@ def sign_out(page) -> None:
 
 
 def continue_as_guest(page, name: str, path: str = "/") -> str:
-    """Use the "continue as a guest" form (POST /guest) on ``path``; returns the shown name
-    (the server may add a suffix when the name is taken)."""
+    """Use the "Continue as a guest" form on ``path`` (the lobby, a room, an event); returns
+    the name the header shows (the server may add a suffix when the name is taken)."""
     from playwright.sync_api import expect
 
     page.goto(path)
-    form = page.locator('form[action$="/guest"]')
-    form.locator('input[name="username"]').fill(name)
-    form.locator('button[type="submit"], input[type="submit"]').first.click()
+    form = page.get_by_role("form", name="Continue as a guest")
+    form.get_by_label("Name", exact=True).fill(name)
+    form.get_by_role("button", name="Continue as a guest").click()
     expect(header(page).get_by_role("button", name="Sign out")).to_be_visible()
     shown = header(page).locator(".me-name").inner_text().strip()
     assert shown.startswith(name), (name, shown)
     return shown
+
+
+def new_account(browser_context, username: str, display_name: str = "", **options):
+    """A new person: a fresh browser context, registered and signed in; returns its page."""
+    page = browser_context(**options).new_page()
+    register(page, username, display_name=display_name)
+    return page
+
+
+def page_data(page) -> dict:
+    """The page's boot data (``<script id="page-data">``)."""
+    import json
+
+    return json.loads(page.locator("#page-data").text_content())
+
+
+# --- chat pages ----------------------------------------------------------------------------
+
+def messages_saying(page, text: str):
+    """The message elements of the page's list whose text is exactly ``text``."""
+    exactly = re.compile("^" + re.escape(text) + "$")
+    return page.locator("#messages li.message").filter(
+        has=page.locator(".text", has_text=exactly))
+
+
+def ready_to_write(page) -> None:
+    """Wait until the composer is enabled (the page's socket has joined)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#composer")).to_be_enabled()
+
+
+def send(page, text: str) -> None:
+    """Type ``text`` in the composer and press Enter; wait until it shows, once."""
+    from playwright.sync_api import expect
+
+    ready_to_write(page)
+    page.locator("#composer").fill(text)
+    page.locator("#composer").press("Enter")
+    expect(messages_saying(page, text)).to_have_count(1)
+    expect(page.locator("#composer")).to_have_value("")
 
 
 def no_horizontal_scroll(page) -> tuple[int, int]:
@@ -250,3 +288,134 @@ def screenshot(page, name: str, tmp_path: Path) -> Path:
     target = folder / f"{name}.png"
     page.screenshot(path=str(target))
     return target
+
+
+def message_texts(page) -> list[str]:
+    """The texts of the page's messages, top to bottom."""
+    return [text.strip() for text in page.locator("#messages li.message .text").all_inner_texts()]
+
+
+def shown_in_order(page, texts: list[str]) -> None:
+    """Each of ``texts`` is in the message list once, in this order (others may come between)."""
+    shown = message_texts(page)
+    for text in texts:
+        assert shown.count(text) == 1, (text, shown)
+    positions = [shown.index(text) for text in texts]
+    assert positions == sorted(positions), shown
+
+
+def create_room(page, name: str, description: str = "", category: str = "") -> int:
+    """Create a room with the lobby's form; returns its id (the browser is then in it)."""
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    form = page.locator("#room-form")
+    form.get_by_label("Room name", exact=True).fill(name)
+    if description:
+        form.get_by_label("Description (optional)", exact=True).fill(description)
+    if category:
+        form.get_by_label("Category", exact=True).fill(category)
+    form.get_by_role("button", name="Create room").click()
+    expect(page).to_have_url(re.compile(r"/rooms/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def create_event(page, name: str, description: str = "") -> str:
+    """Create an event that starts now with the /events/new form; returns its id."""
+    from playwright.sync_api import expect
+
+    page.goto("/events/new")
+    page.get_by_label("Name", exact=True).fill(name)
+    if description:
+        page.get_by_label("Description (optional)", exact=True).fill(description)
+    page.get_by_role("button", name="Create event").click()
+    expect(page).to_have_url(re.compile(r"/events/[^/]+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    return page.url.rsplit("/", 1)[1]
+
+
+class CuttableLink:
+    """A TCP relay from a port of its own to ``target_port``: the browser reaches the server
+    through it, and ``cut()`` drops every connection and refuses new ones until ``restore()``
+    (a network outage for that browser only; the server and other clients are unaffected)."""
+
+    def __init__(self, target_port: int) -> None:
+        import socket
+        import threading
+
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lock = threading.Lock()
+        self.open: set = set()
+        self.down = False
+        self.closed = False
+
+    def start(self) -> "CuttableLink":
+        import threading
+
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                refuse = self.down
+            if refuse:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.open.update((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source, sink) -> None:
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            self._drop(source, sink)
+
+    def _drop(self, *sockets) -> None:
+        import socket
+
+        for sock in sockets:
+            with self.lock:
+                self.open.discard(sock)
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+    def cut(self) -> None:
+        with self.lock:
+            self.down = True
+            victims = list(self.open)
+        self._drop(*victims)
+
+    def restore(self) -> None:
+        with self.lock:
+            self.down = False
+
+    def close(self) -> None:
+        self.closed = True
+        self.cut()
+        self.listener.close()
