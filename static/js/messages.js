@@ -78,6 +78,14 @@ export function renderMessage(m, { mine = false, deletable = false } = {}) {
   return li;
 }
 
+// How a payload names its author: its own displayName / isGuest / avatar where it carries
+// them (they are optional extras on the wire), else what the page already knows (`known`).
+export function authorOf(payload, known = {}) {
+  const pick = (key) => (payload[key] !== undefined ? payload[key] : known?.[key]);
+  return { displayName: pick("displayName") || null, isGuest: Boolean(pick("isGuest")),
+    avatar: pick("avatar") || null };
+}
+
 const idOf = (li) => Number(li.dataset.id);
 
 // The <ol id="messages">: one element per message id, kept in id order (ids grow with time),

@@ -117,6 +117,23 @@ export class PeopleList {
     return li;
   }
 
+  inRoomCount() {
+    return this.el.querySelectorAll('li[data-in-room="true"]').length;
+  }
+
+  // Takes the rows of a freshly rendered list (same macro, so same markup), keeping the open
+  // moderation panels of people still listed.
+  replaceRows(freshList) {
+    const open = new Set([...this.el.querySelectorAll("li:has(details[open])")]
+      .map((li) => li.dataset.userId));
+    const rows = [...freshList.children].map((li) => document.adoptNode(li));
+    rows.forEach((li) => {
+      if (open.has(li.dataset.userId)) li.querySelector("details")?.setAttribute("open", "");
+    });
+    this.el.replaceChildren(...rows);
+    this.updateEmpty();
+  }
+
   updateEmpty() {
     if (this.emptyEl) this.emptyEl.hidden = this.el.childElementCount > 0;
   }

@@ -1,6 +1,7 @@
 // A private conversation: messages both ways (from any of my tabs too), typing both ways,
 // the peer's presence, and telling the server what has been read (badges clear everywhere).
 import { ChatView } from "../chat-view.js";
+import { authorOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { setPresence } from "../presence.js";
@@ -26,10 +27,11 @@ const view = new ChatView({
   nextBefore: data.nextBefore,
   normalize: (p) => {
     const fromMe = p.from === me.userId || (p.from == null && p.to === peer.userId);
-    const author = fromMe ? me : peer;
+    const author = fromMe ? me
+      : { ...peer, displayName: peerDisplayName, isGuest: peerIsGuest };
+    // Only the peer's own payloads describe the peer; mine describe the recipient, not me.
     return { id: p.id, userId: author.userId, username: author.username,
-      displayName: fromMe ? me.displayName : peerDisplayName,
-      isGuest: fromMe ? me.isGuest : peerIsGuest, avatar: fromMe ? me.avatar : (p.avatar ?? peer.avatar),
+      ...(fromMe ? authorOf({}, me) : authorOf(p, author)),
       content: p.content, timestamp: p.timestamp };
   },
   isMine: (m) => m.userId === me.userId,

@@ -2,6 +2,7 @@
 // (live-event protocol: joinEvent, sendMessage, newMessage…), host controls shown per status,
 // and moderation by username.
 import { ChatView } from "../chat-view.js";
+import { authorOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { EventClock } from "../event-clock.js";
 import { describeError } from "../errors.js";
@@ -36,9 +37,10 @@ const view = new ChatView({
   apiUrl: `/api/events/${encodeURIComponent(eventId)}/messages`,
   nextBefore: data.nextBefore,
   normalize: (p) => {
-    const known = (p.userId != null && view?.list.authorInfo(p.userId)) || {};
-    return { id: p.id, userId: p.userId, username: p.username, displayName: known.displayName,
-      isGuest: known.isGuest, avatar: known.avatar, content: p.text, timestamp: p.timestamp };
+    const known = (me && p.userId === me.userId ? me : null)
+      || (p.userId != null && view?.list.authorInfo(p.userId)) || {};
+    return { id: p.id, userId: p.userId, username: p.username, ...authorOf(p, known),
+      content: p.text, timestamp: p.timestamp };
   },
   isMine: (m) => me != null && (m.userId === me.userId || m.username === me.username),
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
@@ -82,7 +84,9 @@ function participantRow(name) {
 
 // Replaces the list with `names`, keeping the rows (and any open moderation panel) of those
 // still there.
-function showParticipants(names) {
+function showParticipants(unsorted) {
+  // By name, as the page was rendered: the server's arrival order shifts on every reload.
+  const names = [...unsorted].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: "base" }));
   const rows = new Map([...participantsEl.children].map((li) => [li.dataset.username, li]));
   participantsEl.replaceChildren(...names.map((name) => rows.get(name) || participantRow(name)));
   document.getElementById("participant-count").textContent = String(names.length);

@@ -70,7 +70,8 @@ function setOnlineCount() {
 function personLink(user, online) {
   const link = el("a", { className: "person-link", href: `/conversations/${user.userId}`,
     title: "Send a private message" },
-  avatarElement(user.avatar, 24), el("span", { className: "name", textContent: user.username }),
+  avatarElement(user.avatar, 24),
+  el("span", { className: "name", textContent: user.displayName || user.username }),
   presenceDot(online));
   return link;
 }
@@ -179,7 +180,8 @@ socket.on("user:offline", (payload) => userOffline(payload.userId));
 if (me) {
   socket.on("message:private", (payload) => {
     conversationMessage(payload.from, { userId: payload.from, username: payload.sender,
-      avatar: payload.avatar }, payload.content, { incoming: true });
+      avatar: payload.avatar, displayName: payload.displayName }, payload.content,
+    { incoming: true });
   });
   socket.on("message:private:sent", (payload) => {
     conversationMessage(payload.to, null, `You: ${payload.content}`, { incoming: false });

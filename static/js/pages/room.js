@@ -1,6 +1,7 @@
 // A community room: joins it over the socket, shows what arrives, sends what is typed, and
 // keeps the people list, typing line and moderation state current.
 import { ChatView } from "../chat-view.js";
+import { authorOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { PeopleList } from "../people.js";
@@ -38,9 +39,8 @@ const view = new ChatView({
   normalize: (p) => {
     const known = (me && p.userId === me.userId ? me : null)
       || people.info(p.userId) || view?.list.authorInfo(p.userId) || {};
-    return { id: p.id, userId: p.userId, username: p.sender, displayName: known.displayName,
-      isGuest: known.isGuest, avatar: p.avatar || known.avatar, content: p.content,
-      timestamp: p.timestamp };
+    return { id: p.id, userId: p.userId, username: p.sender, ...authorOf(p, known),
+      content: p.content, timestamp: p.timestamp };
   },
   isMine: (m) => me != null && m.userId === me.userId,
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
@@ -151,7 +151,27 @@ socket.on("rooms:update", (payload) => {
   if (Number(payload.id) !== roomId || !countEl) return;
   countEl.dataset.count = String(payload.usersCount);
   countEl.textContent = `${payload.usersCount} online`;
+  // Someone came or went while this page was not listening (between the server rendering it
+  // and the socket joining, or while the link was down): the count says so.
+  if (payload.usersCount !== people.inRoomCount()) resyncPeopleSoon();
 });
+
+// The people list as the server renders it now (the page itself, parsed; nothing in it runs).
+let resyncTimer = null;
+function resyncPeopleSoon() {
+  clearTimeout(resyncTimer);
+  resyncTimer = setTimeout(async () => {
+    try {
+      const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.getElementById("people");
+      if (fresh) people.replaceRows(fresh);
+    } catch (error) {
+      console.warn("people list refresh failed", error);
+    }
+  }, 400);
+}
 
 socket.on("user:online", (payload) => people.setOnline(payload.userId, true));
 socket.on("user:offline", (payload) => {
