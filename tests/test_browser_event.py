@@ -41,7 +41,9 @@ def test_the_participant_list_follows_people_coming_and_going(browser_context, t
     for page, text in [(ana, "Welcome everyone! First up: Ben with his weather station."),
                        (ben, "Thanks! It runs on a Raspberry Pi and posts readings every minute."),
                        (chloe, "Does it log to a database or just to files?"),
-                       (ben, "SQLite for now, with a small web page on top.")]:
+                       (ben, "SQLite for now, with a small web page on top."),
+                       (chloe, "Nice! I'm up next with a plant-watering robot."),
+                       (ana, "Great demo, Ben. Chloe, the stage is yours!")]:
         send(page, text)
         for other in (ana, ben, chloe):
             expect(messages_saying(other, text)).to_have_count(1)

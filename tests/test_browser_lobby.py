@@ -62,6 +62,7 @@ def test_the_lobby_follows_people_messages_and_events_live(browser_context, tmp_
     live = names(ana)
     ana.reload()
     expect(ana.locator("#online")).to_contain_text("(you)")
-    assert names(ana) == {"online": "Ben Okafor", "conversation": "Ben Okafor"}, names(ana)
-    assert live == names(ana), f"live: {live}, after a reload: {names(ana)}"
+    reloaded = names(ana)
     screenshot(ana, "lobby", tmp_path)
+    assert reloaded == {"online": "Ben Okafor", "conversation": "Ben Okafor"}, reloaded
+    assert live == reloaded, f"live: {live}, after a reload: {reloaded}"

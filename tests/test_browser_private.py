@@ -41,6 +41,9 @@ def test_two_people_write_privately_and_see_each_other_type(browser_context, tmp
         (ana, ben, "Hi Ben! Are you coming to the study session tomorrow?"),
         (ben, ana, "Hi Ana, yes. 10 am in room B204, right?"),
         (ana, ben, "Right. I'll bring the practice exams."),
+        (ben, ana, "Great, I'll bring coffee."),
+        (ana, ben, "Perfect. Did you finish the reading for chapter 5?"),
+        (ben, ana, "Halfway. The part on hash tables is long!"),
     ]:
         box = page.locator("#composer")
         box.press_sequentially(text[:12])
