@@ -1,7 +1,7 @@
 // The lobby, live: room counts and new rooms, events and their counts, who is online, unread
 // private messages; and the create-room form over the socket (it also works without this).
-import { getJSON } from "../api.js";
 import { byData, el } from "../dom.js";
+import { freshParts, swapChildren } from "../fragments.js";
 import { upsertEvent } from "../lobby-events.js";
 import { avatarElement } from "../messages.js";
 import { readPageData } from "../page-data.js";
@@ -141,6 +141,19 @@ function conversationMessage(userId, user, preview, { incoming }) {
 
 // --- the socket -----------------------------------------------------------------------------
 
+const LIVE_LISTS = ["room-categories", "live-events", "upcoming-events", "online", "conversations"];
+
+// Each list's "nothing here" line, shown when the list is empty.
+function showEmpties() {
+  const pairs = [["room-categories", "rooms-empty"], ["live-events", "live-events-empty"],
+    ["upcoming-events", "upcoming-events-empty"], ["online", "online-empty"],
+    ["conversations", "conversations-empty"]];
+  for (const [list, empty] of pairs) {
+    const marker = document.getElementById(empty);
+    if (marker) marker.hidden = (document.getElementById(list)?.childElementCount ?? 0) > 0;
+  }
+}
+
 // This browser's own socket makes the user online, but the server tells only the others.
 function showMeOnline() {
   if (!me || byData("#online li", "user-id", me.userId)) return;
@@ -156,12 +169,14 @@ const socket = connectSocket({
   onConnect: async (_, { reconnected }) => {
     showMeOnline();
     if (!reconnected) return;
-    // Counts and lists may have moved while the link was down.
+    // Everything may have moved while the link was down: take the lists as rendered now.
     try {
-      const [live, upcoming] = await Promise.all([getJSON("/api/events?status=live"),
-        getJSON("/api/events?status=scheduled")]);
-      [...live, ...upcoming].forEach(upsertEvent);
-      (await getJSON("/api/rooms")).forEach(addRoom);
+      const parts = await freshParts(LIVE_LISTS);
+      for (const id of LIVE_LISTS) swapChildren(id, parts[id]);
+      formatAll(document);
+      showMeOnline();
+      setOnlineCount();
+      showEmpties();
     } catch (error) {
       console.warn("lobby refresh failed", error);
     }

@@ -4,6 +4,7 @@ import { ChatView } from "../chat-view.js";
 import { authorOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
+import { freshParts } from "../fragments.js";
 import { PeopleList } from "../people.js";
 import { wireModeration } from "../moderation.js";
 import { wireSideToggle } from "../side-toggle.js";
@@ -156,16 +157,13 @@ socket.on("rooms:update", (payload) => {
   if (payload.usersCount !== people.inRoomCount()) resyncPeopleSoon();
 });
 
-// The people list as the server renders it now (the page itself, parsed; nothing in it runs).
+// The people list as the server renders it now.
 let resyncTimer = null;
 function resyncPeopleSoon() {
   clearTimeout(resyncTimer);
   resyncTimer = setTimeout(async () => {
     try {
-      const response = await fetch(window.location.pathname, { credentials: "same-origin" });
-      if (!response.ok) return;
-      const page = new DOMParser().parseFromString(await response.text(), "text/html");
-      const fresh = page.getElementById("people");
+      const { people: fresh } = await freshParts(["people"]);
       if (fresh) people.replaceRows(fresh);
     } catch (error) {
       console.warn("people list refresh failed", error);
