@@ -24,6 +24,11 @@ import pytest
 
 from tests.page_support import PASSWORD
 
+try:  # the test modules take ``expect`` from here, so they import without Playwright
+    from playwright.sync_api import expect
+except ImportError:  # then the fixtures below fail (CI) or skip, saying so
+    expect = None
+
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which this
 # closed network refuses; --no-sandbox because CI runs as root.
@@ -55,7 +60,7 @@ def require_chromium() -> str:
 @pytest.fixture(scope="session")
 def playwright_driver():
     try:
-        from playwright.sync_api import expect, sync_playwright
+        from playwright.sync_api import sync_playwright
     except ImportError as exc:
         _unavailable(f"Playwright is not installed ({exc}): pip install -r requirements-dev.txt")
     expect.set_options(timeout=WAIT_MS)
@@ -159,16 +164,12 @@ def header(page):
 
 
 def expect_signed_in(page, shown_name: str) -> None:
-    from playwright.sync_api import expect
-
     expect(header(page)).to_contain_text(shown_name)
     expect(header(page).get_by_role("button", name="Sign out")).to_be_visible()
     expect(header(page).get_by_role("link", name="Sign in", exact=True)).to_have_count(0)
 
 
 def expect_signed_out(page) -> None:
-    from playwright.sync_api import expect
-
     expect(header(page).get_by_role("link", name="Sign in", exact=True)).to_be_visible()
     expect(header(page).get_by_role("button", name="Sign out")).to_have_count(0)
 
@@ -209,8 +210,6 @@ def sign_out(page) -> None:
 def continue_as_guest(page, name: str, path: str = "/") -> str:
     """Use the "Continue as a guest" form on ``path`` (the lobby, a room, an event); returns
     the name the header shows (the server may add a suffix when the name is taken)."""
-    from playwright.sync_api import expect
-
     page.goto(path)
     form = page.get_by_role("form", name="Continue as a guest")
     form.get_by_label("Name", exact=True).fill(name)
@@ -246,15 +245,11 @@ def messages_saying(page, text: str):
 
 def ready_to_write(page) -> None:
     """Wait until the composer is enabled (the page's socket has joined)."""
-    from playwright.sync_api import expect
-
     expect(page.locator("#composer")).to_be_enabled()
 
 
 def send(page, text: str) -> None:
     """Type ``text`` in the composer and press Enter; wait until it shows, once."""
-    from playwright.sync_api import expect
-
     ready_to_write(page)
     page.locator("#composer").fill(text)
     page.locator("#composer").press("Enter")
@@ -271,8 +266,6 @@ def no_horizontal_scroll(page) -> tuple[int, int]:
 
 def texts_in_order(page, texts: list[str], within: str = "main") -> None:
     """Every text is visible, each exactly once, in this order top to bottom."""
-    from playwright.sync_api import expect
-
     area = page.locator(within)
     for text in texts:
         expect(area.get_by_text(text, exact=True)).to_have_count(1)
@@ -306,8 +299,6 @@ def shown_in_order(page, texts: list[str]) -> None:
 
 def create_room(page, name: str, description: str = "", category: str = "") -> int:
     """Create a room with the lobby's form; returns its id (the browser is then in it)."""
-    from playwright.sync_api import expect
-
     page.goto("/")
     form = page.locator("#room-form")
     form.get_by_label("Room name", exact=True).fill(name)
@@ -323,8 +314,6 @@ def create_room(page, name: str, description: str = "", category: str = "") -> i
 
 def create_event(page, name: str, description: str = "") -> str:
     """Create an event that starts now with the /events/new form; returns its id."""
-    from playwright.sync_api import expect
-
     page.goto("/events/new")
     page.get_by_label("Name", exact=True).fill(name)
     if description:

@@ -4,10 +4,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser_support import (assert_no_errors, expect_signed_in, expect_signed_out,
-                                   fill_sign_in, header, register, sign_in, sign_out)
+from tests.browser_support import (
+    assert_no_errors,
+    expect,
+    expect_signed_in,
+    expect_signed_out,
+    fill_sign_in,
+    header,
+    register,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -3,11 +3,18 @@ count follow people as they come and go."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser_support import (assert_no_errors, continue_as_guest, create_event,
-                                   messages_saying, new_account, ready_to_write, screenshot,
-                                   send)
+from tests.browser_support import (
+    assert_no_errors,
+    continue_as_guest,
+    create_event,
+    expect,
+    messages_saying,
+    new_account,
+    ready_to_write,
+    screenshot,
+    send,
+)
 
 pytestmark = pytest.mark.browser
 

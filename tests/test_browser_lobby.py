@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser_support import (assert_no_errors, create_event, create_room, new_account,
-                                   page_data, ready_to_write, screenshot, send)
+from tests.browser_support import (
+    assert_no_errors,
+    create_event,
+    create_room,
+    expect,
+    new_account,
+    page_data,
+    ready_to_write,
+    screenshot,
+    send,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser_support import (assert_no_errors, create_room, messages_saying,
-                                   new_account, ready_to_write, send)
+from tests.browser_support import (
+    assert_no_errors,
+    create_room,
+    expect,
+    messages_saying,
+    new_account,
+    ready_to_write,
+    send,
+)
 
 pytestmark = pytest.mark.browser
 

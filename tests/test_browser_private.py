@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser_support import (assert_no_errors, messages_saying, new_account,
-                                   ready_to_write, screenshot, send, shown_in_order, sign_in)
+from tests.browser_support import (
+    assert_no_errors,
+    expect,
+    messages_saying,
+    new_account,
+    ready_to_write,
+    screenshot,
+    send,
+    shown_in_order,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 

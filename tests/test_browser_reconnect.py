@@ -5,11 +5,18 @@ from __future__ import annotations
 import signal
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser_support import (CuttableLink, assert_no_errors, message_texts,
-                                   messages_saying, new_account, ready_to_write, send,
-                                   shown_in_order)
+from tests.browser_support import (
+    CuttableLink,
+    assert_no_errors,
+    expect,
+    message_texts,
+    messages_saying,
+    new_account,
+    ready_to_write,
+    send,
+    shown_in_order,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser_support import (assert_no_errors, continue_as_guest, messages_saying,
-                                   new_account, ready_to_write, screenshot, send,
-                                   shown_in_order, texts_in_order)
+from tests.browser_support import (
+    assert_no_errors,
+    continue_as_guest,
+    expect,
+    messages_saying,
+    new_account,
+    ready_to_write,
+    screenshot,
+    send,
+    shown_in_order,
+    texts_in_order,
+)
 
 pytestmark = pytest.mark.browser
 
