@@ -24,10 +24,12 @@ class Actor:
     avatar: str | None
     is_guest: bool
     is_admin: bool = False
+    display_name: str | None = None
 
     @classmethod
     def of(cls, user: User) -> "Actor":
-        return cls(user.id, user.username, user.avatar, user.is_guest, user.is_admin)
+        return cls(user.id, user.username, user.avatar, user.is_guest, user.is_admin,
+                   user.display_name)
 
 
 def _serializer() -> URLSafeTimedSerializer:

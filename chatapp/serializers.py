@@ -23,7 +23,14 @@ def room_message_payload(message_id: int, author: "Actor | User", content: str,
         "avatar": author.avatar,
         "content": content,
         "timestamp": isoformat_z(created_at),
+        **name_fields(author),
     }
+
+
+def name_fields(user: "Actor | User") -> dict:
+    """Our addition to every shape naming a user: how pages show them, the same live as
+    after a reload (``displayName`` is null when the user has none; guests are marked)."""
+    return {"displayName": user.display_name, "isGuest": user.is_guest}
 
 
 def message_payload(message: "Message") -> dict:
@@ -41,6 +48,7 @@ def private_message_payload(message: "Message") -> dict:
         "avatar": message.sender.avatar,
         "content": message.content,
         "timestamp": isoformat_z(message.created_at),
+        **name_fields(message.sender),
     }
 
 
@@ -58,7 +66,8 @@ def room_summary(room: "Room", users_count: int) -> dict:
 
 def user_payload(user: "Actor | User") -> dict:
     user_id = user.user_id if hasattr(user, "user_id") else user.id
-    return {"userId": user_id, "username": user.username, "avatar": user.avatar}
+    return {"userId": user_id, "username": user.username, "avatar": user.avatar,
+            **name_fields(user)}
 
 
 def event_message_payload(message_id: int, author: "Actor | User", content: str,
@@ -66,7 +75,8 @@ def event_message_payload(message_id: int, author: "Actor | User", content: str,
     """A live-event message: ``{id, text, username, timestamp}`` plus the author's userId."""
     user_id = author.user_id if hasattr(author, "user_id") else author.id
     return {"id": message_id, "text": content, "username": author.username,
-            "userId": user_id, "timestamp": isoformat_z(created_at)}
+            "userId": user_id, "timestamp": isoformat_z(created_at), "avatar": author.avatar,
+            **name_fields(author)}
 
 
 def stored_event_message_payload(message: "Message") -> dict:

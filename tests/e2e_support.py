@@ -37,8 +37,8 @@ def assert_timestamp(value) -> datetime:
 
 
 def assert_user(user: dict, client: ChatClient) -> None:
-    assert user == {"userId": client.user["userId"], "username": client.user["username"],
-                    "avatar": client.user["avatar"]}
+    fields = ("userId", "username", "avatar", "displayName", "isGuest")
+    assert user == {name: client.user[name] for name in fields}
 
 
 def assert_room_message(message: dict, *, author: ChatClient, content: str) -> None:

@@ -91,4 +91,5 @@ def uid(result: LoginResult) -> int:
 
 def who(result: LoginResult) -> dict:
     return {"userId": result.actor.user_id, "username": result.actor.username,
-            "avatar": result.actor.avatar}
+            "avatar": result.actor.avatar, "displayName": result.actor.display_name,
+            "isGuest": result.actor.is_guest}

@@ -8,7 +8,7 @@ from chatapp.actions.typing import do_private_typing
 from chatapp.errors import Invalid, NotFound, TooLarge
 from chatapp.extensions import db
 from chatapp.models import Message
-from tests.unit_support import NOW_Z, Emit, bus, count, fresh_scalar, login  # noqa: F401
+from tests.unit_support import GUEST_NAME, NOW_Z, Emit, bus, count, fresh_scalar, login  # noqa: F401
 
 ROOM_1 = RoomRef(1, "community")
 
@@ -28,7 +28,7 @@ def test_room_message_is_committed_then_sent_to_the_room(bus, app):
     payload = do_send_message(ana.actor, ROOM_1, "  hello there \n")
 
     message = {"id": 1, "sender": "ana", "userId": 1, "avatar": "a.png",
-               "content": "hello there", "timestamp": NOW_Z}
+               "content": "hello there", "timestamp": NOW_Z, **GUEST_NAME}
     assert payload == message
     assert bus.emits == [Emit("room:message:new", {"roomId": 1, "message": message},
                               to="room:1")]
@@ -93,7 +93,8 @@ def test_private_message_goes_to_every_tab_of_both_users(bus, app):
     assert sent == {"id": 1, "to": 2, "content": "psst", "timestamp": NOW_Z}
     assert bus.emits == [
         Emit("message:private", {"id": 1, "from": 1, "to": 2, "sender": "ana",
-                                 "avatar": "a.png", "content": "psst", "timestamp": NOW_Z},
+                                 "avatar": "a.png", "content": "psst", "timestamp": NOW_Z,
+                                 **GUEST_NAME},
              to="user:2"),
         Emit("message:private:sent", sent, to="user:1"),
     ]

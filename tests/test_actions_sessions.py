@@ -16,7 +16,7 @@ from chatapp.extensions import db
 from chatapp.identity import TOKEN_SALT, user_from_token
 from chatapp.models import Connection, RoomPresence, User
 from chatapp.process_registry import current_process_id
-from tests.unit_support import (NOW_Z, Emit, bus, count, default_rooms, login,  # noqa: F401
+from tests.unit_support import (GUEST_NAME, NOW_Z, Emit, bus, count, default_rooms, login,  # noqa: F401
                                 user)
 
 
@@ -25,7 +25,7 @@ from tests.unit_support import (NOW_Z, Emit, bus, count, default_rooms, login,  
 def test_guest_login_emits_rooms_session_and_online(bus):
     result = do_login("sid-a", username="  ana ", avatar="a.png")
 
-    ana = {"userId": 1, "username": "ana", "avatar": "a.png"}
+    ana = {"userId": 1, "username": "ana", "avatar": "a.png", **GUEST_NAME}
     assert bus.emits == [
         Emit("rooms:list", default_rooms(), to="sid-a"),
         Emit("user:session", {**ana, "token": result.token}, to="sid-a"),
@@ -113,7 +113,8 @@ def test_unsafe_guest_avatar_is_dropped(bus, avatar):
     result = do_login("sid-a", username="ana", avatar=avatar)
     assert result.actor.avatar is None and db.session.get(User, 1).avatar is None
     assert bus.emits[1] == Emit("user:session", {"userId": 1, "username": "ana", "avatar": None,
-                                                 "token": result.token}, to="sid-a")
+                                                 **GUEST_NAME, "token": result.token},
+                                to="sid-a")
 
 
 @pytest.mark.parametrize("avatar", ["a.png", "/static/avatars/a.png", "https://example.org/a.png",

@@ -59,7 +59,8 @@ def test_details_show_participants_and_counts(client, host):
     assert (body["participantCount"], body["messageCount"]) == (2, 3)
     assert (body["id"], body["name"], body["description"], body["status"]) == \
         ("talk", "Talk", "About things", "live")
-    assert body["host"] == {"userId": actor.user_id, "username": "hana", "avatar": None}
+    assert body["host"] == {"userId": actor.user_id, "username": "hana", "avatar": None,
+                            "displayName": None, "isGuest": False}
     assert (body["chatBeforeStart"], body["adHoc"]) == (False, False)
     assert error_of(client.get("/api/events/nope"), 404, "not_found")
 

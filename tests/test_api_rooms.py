@@ -7,7 +7,7 @@ from chatapp import create_app
 from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
 from chatapp.actions.rooms import do_join_room
 from chatapp.extensions import db
-from tests.unit_support import NOW_Z, bus, default_rooms, login  # noqa: F401
+from tests.unit_support import GUEST_NAME, NOW_Z, bus, default_rooms, login  # noqa: F401
 
 
 def error(code: str, message: str | None = None):
@@ -60,9 +60,9 @@ def test_room_messages_newest_first_in_the_message_shape(client, bus):
     response = client.get("/api/rooms/2/messages")
     assert response.status_code == 200
     assert response.get_json() == {"messages": [
-        {"id": 2, "sender": "ana", "userId": 1, "avatar": "a.png", "content": "second",
+        {"id": 2, "sender": "ana", "userId": 1, "avatar": "a.png", "content": "second", **GUEST_NAME,
          "timestamp": NOW_Z},
-        {"id": 1, "sender": "ana", "userId": 1, "avatar": "a.png", "content": "first",
+        {"id": 1, "sender": "ana", "userId": 1, "avatar": "a.png", "content": "first", **GUEST_NAME,
          "timestamp": NOW_Z},
     ], "nextBefore": None, "nextAfter": None}
 
@@ -167,9 +167,9 @@ def test_conversation_holds_only_messages_between_the_two_users(client, bus):
                           headers={"Authorization": f"Bearer {ben.token}"})
     assert response.status_code == 200
     assert response.get_json() == {"messages": [
-        {"id": 3, "from": b, "to": a, "sender": "ben", "avatar": None, "content": "hi ana",
+        {"id": 3, "from": b, "to": a, "sender": "ben", "avatar": None, "content": "hi ana", **GUEST_NAME,
          "timestamp": NOW_Z},
-        {"id": 1, "from": a, "to": b, "sender": "ana", "avatar": "a.png", "content": "hi ben",
+        {"id": 1, "from": a, "to": b, "sender": "ana", "avatar": "a.png", "content": "hi ben", **GUEST_NAME,
          "timestamp": NOW_Z},
     ], "nextBefore": None, "nextAfter": None}
     mine = client.get(f"/api/conversations/{b}/messages",

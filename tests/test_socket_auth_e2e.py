@@ -71,7 +71,8 @@ def test_an_account_token_logs_in_over_user_login(server, connect, unique):
     ack = client.call("user:login", {"userId": 999999, "username": "someone-else",
                                      "avatar": None, "token": token})
     assert ack["ok"] is True, ack
-    assert ack["user"] == {"userId": user_id, "username": name, "avatar": None}
+    assert ack["user"] == {"userId": user_id, "username": name, "avatar": None,
+                           "displayName": None, "isGuest": False}
     assert client.wait_for("user:session")["userId"] == user_id
     me = api(server, "GET", "/api/users/me", ack["token"])  # the token the login handed out
     assert me.status_code == 200 and me.json()["isGuest"] is False, me.text

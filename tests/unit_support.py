@@ -29,6 +29,8 @@ from chatapp.timeutil import utcnow
 # The instant actions stamp on what they write and announce (``utcnow`` in the action modules).
 NOW = datetime(2026, 1, 2, 3, 4, 5, 678000)
 NOW_Z = "2026-01-02T03:04:05.678Z"
+# The name fields every user and message shape carries, for a guest (the bus logs in guests).
+GUEST_NAME = {"displayName": None, "isGuest": True}
 
 DEFAULT_ROOMS = [
     (1, "CS Study Group", "academic"),
@@ -108,7 +110,7 @@ def login(bus: Recorder, sid: str, username: str | None = None, *, token: str | 
 def user(result: LoginResult) -> dict:
     """The ``{userId, username, avatar}`` shape of a logged-in user."""
     a = result.actor
-    return {"userId": a.user_id, "username": a.username, "avatar": a.avatar}
+    return {"userId": a.user_id, "username": a.username, "avatar": a.avatar, **GUEST_NAME}
 
 
 def default_rooms(counts: dict[int, int] | None = None) -> list[dict]:

@@ -14,7 +14,7 @@ from chatapp.extensions import db
 from chatapp.identity import Actor
 from chatapp.models import Message, User
 from chatapp.models.room import ROOM_KIND_EVENT
-from chatapp.serializers import event_message_payload, room_message_payload
+from chatapp.serializers import event_message_payload, name_fields, room_message_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text
 
@@ -100,7 +100,8 @@ def do_send_private_message(actor: Actor, recipient_id: int, text: object, *,
     timestamp = isoformat_z(created_at)
     broadcast.private_message(recipient.id, {
         "id": message_id, "from": actor.user_id, "to": recipient.id, "sender": actor.username,
-        "avatar": actor.avatar, "content": content, "timestamp": timestamp})
+        "avatar": actor.avatar, "content": content, "timestamp": timestamp,
+        **name_fields(actor)})
     sent = {"id": message_id, "to": recipient.id, "content": content, "timestamp": timestamp}
     broadcast.private_message_sent(actor.user_id, sent)
     return sent

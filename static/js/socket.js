@@ -27,7 +27,10 @@ function hideBanner() {
 // `onConnect(socket, {reconnected})` runs on every connection (the first one and each
 // reconnection); `onDisconnect()` when the link drops.
 export function connectSocket({ onConnect, onDisconnect } = {}) {
-  const socket = window.io();
+  // WebSocket first: a closed tab is noticed at once (a long-poll that the browser drops is
+  // only noticed at the next ping, up to 45 s later, leaving a ghost "online"); polling is the
+  // fallback where a proxy refuses WebSockets.
+  const socket = window.io({ transports: ["websocket", "polling"], tryAllTransports: true });
   let everConnected = false;
   let leaving = false; // the page is being left: a closing socket is not an outage
   let pending = null;
