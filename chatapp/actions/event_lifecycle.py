@@ -27,7 +27,9 @@ def check_event(event_id: str) -> Event:
 
 def check_times(starts_at, ends_at) -> None:
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        raise Invalid("endsAt must be after startsAt", fields={"endsAt": "must be after startsAt"})
+        # The field's text is what the event form shows under "Ends", so it names no API field.
+        raise Invalid("endsAt must be after startsAt",
+                      fields={"endsAt": "must be after the start"})
 
 
 def new_event(event_id: str, name: str, *, host_id: int, description: str = "",
