@@ -5,9 +5,7 @@ import re
 
 import pytest
 
-from tests.browser_support import (
-    assert_no_errors,
-    expect,
+from tests.browser_people import (
     expect_signed_in,
     expect_signed_out,
     fill_sign_in,
@@ -16,6 +14,7 @@ from tests.browser_support import (
     sign_in,
     sign_out,
 )
+from tests.browser_support import assert_no_errors, expect
 
 pytestmark = pytest.mark.browser
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import (
-    assert_no_errors,
+from tests.browser_people import (
     continue_as_guest,
     create_event,
-    expect,
     messages_saying,
     new_account,
     ready_to_write,
-    screenshot,
     send,
 )
+from tests.browser_support import assert_no_errors, expect, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -6,17 +6,15 @@ import re
 
 import pytest
 
-from tests.browser_support import (
-    assert_no_errors,
+from tests.browser_people import (
     create_event,
     create_room,
-    expect,
     new_account,
     page_data,
     ready_to_write,
-    screenshot,
     send,
 )
+from tests.browser_support import assert_no_errors, expect, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -5,15 +5,8 @@ import re
 
 import pytest
 
-from tests.browser_support import (
-    assert_no_errors,
-    create_room,
-    expect,
-    messages_saying,
-    new_account,
-    ready_to_write,
-    send,
-)
+from tests.browser_people import create_room, messages_saying, new_account, ready_to_write, send
+from tests.browser_support import assert_no_errors, expect
 
 pytestmark = pytest.mark.browser
 

@@ -6,17 +6,15 @@ import re
 
 import pytest
 
-from tests.browser_support import (
-    assert_no_errors,
-    expect,
+from tests.browser_people import (
     messages_saying,
     new_account,
     ready_to_write,
-    screenshot,
     send,
     shown_in_order,
     sign_in,
 )
+from tests.browser_support import assert_no_errors, expect, screenshot
 
 pytestmark = pytest.mark.browser
 

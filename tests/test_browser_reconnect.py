@@ -6,10 +6,7 @@ import signal
 
 import pytest
 
-from tests.browser_support import (
-    CuttableLink,
-    assert_no_errors,
-    expect,
+from tests.browser_people import (
     message_texts,
     messages_saying,
     new_account,
@@ -17,6 +14,8 @@ from tests.browser_support import (
     send,
     shown_in_order,
 )
+from tests.browser_support import assert_no_errors, expect
+from tests.network_cut import CuttableLink
 
 pytestmark = pytest.mark.browser
 

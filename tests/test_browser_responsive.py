@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import PHONE, assert_no_errors, no_horizontal_scroll
+from tests.browser_people import no_horizontal_scroll
+from tests.browser_support import PHONE, assert_no_errors
 
 pytestmark = pytest.mark.browser
 

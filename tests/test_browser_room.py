@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import (
-    assert_no_errors,
+from tests.browser_people import (
     continue_as_guest,
-    expect,
     messages_saying,
     new_account,
     ready_to_write,
-    screenshot,
     send,
     shown_in_order,
     texts_in_order,
 )
+from tests.browser_support import assert_no_errors, expect, screenshot
 
 pytestmark = pytest.mark.browser
 
