@@ -10,7 +10,8 @@ import { modActions, wireModeration } from "../moderation.js";
 import { readPageData } from "../page-data.js";
 import { wireSideToggle } from "../side-toggle.js";
 import { connectSocket, request } from "../socket.js";
-import { shortTime, shortWait } from "../time.js";
+import { Posting } from "../posting.js";
+import { shortTime } from "../time.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
 const data = readPageData();
@@ -18,12 +19,7 @@ const me = data.me;
 const eventId = data.eventId;
 const canModerate = Boolean(data.canModerate);
 let chatBeforeStart = data.chatBeforeStart ?? null;
-let slowMode = 0;
-let joined = false;
-let everJoined = false;
-let removed = null;
-let mutedUntil = null;
-let muteTimer = null;
+let posting = null; // made once the composer exists (the status clock may ask it earlier)
 
 const participantsEl = document.getElementById("participants");
 const peopleError = document.getElementById("people-error");
@@ -100,7 +96,7 @@ function showParticipants(unsorted) {
 
 let socket = null;
 const sender = new TypingSender((isTyping) => {
-  if (joined && socket?.connected) socket.emit("typing", isTyping);
+  if (posting.joined && socket?.connected) socket.emit("typing", isTyping);
 });
 const composer = new Composer({
   send: async (text) => {
@@ -109,59 +105,35 @@ const composer = new Composer({
     return ack;
   },
   onTyping: (hasText) => sender.input(hasText),
-  errorContext: () => ({ slowMode }),
+  errorContext: () => ({ slowMode: posting.slowMode }),
 });
 
 function refreshComposer() {
-  if (!me) return;
-  const { status } = clock;
-  if (status === "ended") composer.setEnabled(false, "This event has ended; its chat is closed.");
-  else if (status === "cancelled") composer.setEnabled(false, "This event was cancelled; its chat is closed.");
-  else if (removed === "banned") composer.setEnabled(false, "You are banned from this event.");
-  else if (removed === "kicked") composer.setEnabled(false, "You were removed from this event. Reload the page to join again.");
-  else if (mutedUntil && mutedUntil > new Date()) {
-    composer.setEnabled(false, `You are muted here until ${shortTime(mutedUntil)}.`);
-  } else if (!joined) {
-    composer.setEnabled(false, socket?.connected ? "Joining…" : everJoined ? "Reconnecting…" : "Connecting…");
-  } else if (status === "scheduled" && chatBeforeStart === false) {
-    composer.setEnabled(false, "The chat opens when the event starts.");
-  } else {
-    composer.setEnabled(true);
-    if (slowMode) composer.noteEl.textContent = `Slow mode: one message every ${shortWait(slowMode)}.`;
-  }
+  posting?.refresh();
 }
 
-function muteMe(until) {
-  clearTimeout(muteTimer);
-  mutedUntil = until ? new Date(until) : null;
-  if (mutedUntil) {
-    muteTimer = setTimeout(() => { mutedUntil = null; refreshComposer(); }, mutedUntil - new Date() + 500);
-  }
-  refreshComposer();
-}
+posting = new Posting({
+  composer, me, place: "event", isConnected: () => Boolean(socket?.connected),
+  closed: () => ({
+    ended: "This event has ended; its chat is closed.",
+    cancelled: "This event was cancelled; its chat is closed.",
+  })[clock.status] || null,
+  notOpenYet: () => (clock.status === "scheduled" && chatBeforeStart === false
+    ? "The chat opens when the event starts." : null),
+});
 
 // --- joining --------------------------------------------------------------------------------
 
 async function join({ reconnected }) {
-  if (!me || removed) return;
+  if (!me || posting.removed) return;
   const before = view.lastId;
-  const ack = await request(socket, "joinEvent", { eventId });
-  if (!ack.ok) {
-    joined = false;
-    if (ack.error?.code === "banned") removed = "banned";
-    refreshComposer();
-    if (!removed) composer.showError(describeError(ack.error));
-    return;
-  }
-  joined = true;
-  everJoined = true;
-  refreshComposer();
+  if (!(await posting.join(() => request(socket, "joinEvent", { eventId })))) return;
   if (reconnected) await view.catchUpFrom(before);
 }
 
 socket = connectSocket({
   onConnect: (_, { reconnected }) => join({ reconnected }),
-  onDisconnect: () => { joined = false; typing.clearAll(); refreshComposer(); },
+  onDisconnect: () => { typing.clearAll(); posting.disconnected(); },
 });
 refreshComposer();
 
@@ -205,10 +177,8 @@ const by = (payload) => (payload.by ? ` by ${payload.by.username}` : "");
 socket.on("userKicked", (payload) => {
   if (!here(payload)) return;
   if (isMe(payload)) {
-    removed = "kicked";
-    joined = false;
     view.notice(`You were removed from this event${by(payload)}.`);
-    refreshComposer();
+    posting.removedAs("kicked");
   } else {
     view.notice(`${payload.username} was removed${by(payload)}.`);
   }
@@ -218,10 +188,8 @@ socket.on("userBanned", (payload) => {
   if (!here(payload)) return;
   const reason = payload.reason ? ` (${payload.reason})` : "";
   if (isMe(payload)) {
-    removed = "banned";
-    joined = false;
     view.notice(`You were banned from this event${by(payload)}${reason}.`);
-    refreshComposer();
+    posting.removedAs("banned");
   } else {
     view.notice(`${payload.username} was banned${by(payload)}${reason}.`);
   }
@@ -236,7 +204,7 @@ socket.on("userMuted", (payload) => {
   const until = shortTime(new Date(payload.until));
   if (isMe(payload)) {
     view.notice(`You were muted until ${until}${by(payload)}.`);
-    muteMe(payload.until);
+    posting.muteUntil(payload.until);
   } else {
     view.notice(`${payload.username} was muted until ${until}${by(payload)}.`);
   }
@@ -246,7 +214,7 @@ socket.on("userUnmuted", (payload) => {
   if (!here(payload)) return;
   if (isMe(payload)) {
     view.notice("You can write here again.");
-    muteMe(null);
+    posting.muteUntil(null);
   } else {
     view.notice(`${payload.username} can write again.`);
   }
@@ -254,9 +222,7 @@ socket.on("userUnmuted", (payload) => {
 
 socket.on("slowMode", (payload) => {
   if (!here(payload)) return;
-  slowMode = Number(payload.seconds) || 0;
-  view.notice(slowMode ? `Slow mode is on: one message every ${shortWait(slowMode)}.` : "Slow mode is off.");
-  refreshComposer();
+  view.notice(posting.setSlowMode(payload.seconds));
 });
 
 wireModeration(participantsEl, peopleError, (action, person, options) => {

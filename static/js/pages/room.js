@@ -10,19 +10,14 @@ import { wireModeration } from "../moderation.js";
 import { wireSideToggle } from "../side-toggle.js";
 import { connectSocket, request } from "../socket.js";
 import { describeError } from "../errors.js";
-import { shortTime, shortWait } from "../time.js";
+import { Posting } from "../posting.js";
+import { shortTime } from "../time.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
 const data = readPageData();
 const me = data.me;
 const roomId = data.roomId;
 let canModerate = Boolean(data.canModerate);
-let slowMode = 0;
-let joined = false;
-let everJoined = false;
-let removed = null; // "kicked" | "banned": the server took us out
-let mutedUntil = null;
-let muteTimer = null;
 
 const people = new PeopleList(document.getElementById("people"), {
   me, canModerate, emptyEl: document.getElementById("people-empty"),
@@ -54,7 +49,7 @@ const view = new ChatView({
 
 let socket = null;
 const sender = new TypingSender((isTyping) => {
-  if (joined && socket?.connected) socket.emit("user:typing", { roomId, isTyping });
+  if (posting.joined && socket?.connected) socket.emit("user:typing", { roomId, isTyping });
 });
 const composer = new Composer({
   send: async (text) => {
@@ -63,50 +58,20 @@ const composer = new Composer({
     return ack;
   },
   onTyping: (hasText) => sender.input(hasText),
-  errorContext: () => ({ slowMode }),
+  errorContext: () => ({ slowMode: posting.slowMode }),
 });
 
 // --- what the composer may do ---------------------------------------------------------------
 
-function refreshComposer() {
-  if (!me) return;
-  if (removed === "banned") composer.setEnabled(false, "You are banned from this room.");
-  else if (removed === "kicked") composer.setEnabled(false, "You were removed from this room. Reload the page to join again.");
-  else if (mutedUntil && mutedUntil > new Date()) {
-    composer.setEnabled(false, `You are muted here until ${shortTime(mutedUntil)}.`);
-  } else if (!joined) {
-    composer.setEnabled(false, socket?.connected ? "Joining…" : everJoined ? "Reconnecting…" : "Connecting…");
-  } else {
-    composer.setEnabled(true);
-    if (slowMode) composer.noteEl.textContent = `Slow mode: one message every ${shortWait(slowMode)}.`;
-  }
-}
-
-function muteMe(until) {
-  clearTimeout(muteTimer);
-  mutedUntil = until ? new Date(until) : null;
-  if (mutedUntil) {
-    muteTimer = setTimeout(() => { mutedUntil = null; refreshComposer(); }, mutedUntil - new Date() + 500);
-  }
-  refreshComposer();
-}
+const posting = new Posting({ composer, me, place: "room", isConnected: () => Boolean(socket?.connected) });
 
 // --- joining ----------------------------------------------------------------------------------
 
 async function join({ reconnected }) {
-  if (!me || removed) return;
+  if (!me || posting.removed) return;
   const before = view.lastId;
-  const ack = await request(socket, "room:join", { roomId });
-  if (!ack.ok) {
-    joined = false;
-    if (ack.error?.code === "banned") removed = "banned";
-    refreshComposer();
-    if (!removed) composer.showError(describeError(ack.error));
-    return;
-  }
-  joined = true;
-  everJoined = true;
-  refreshComposer();
+  const ack = await posting.join(() => request(socket, "room:join", { roomId }));
+  if (!ack) return;
   view.addHistory(ack.messages || []);
   if (reconnected) await view.catchUpFrom(before);
 }
@@ -115,9 +80,9 @@ async function join({ reconnected }) {
 
 socket = connectSocket({
   onConnect: (_, { reconnected }) => join({ reconnected }),
-  onDisconnect: () => { joined = false; typing.clearAll(); refreshComposer(); },
+  onDisconnect: () => { typing.clearAll(); posting.disconnected(); },
 });
-refreshComposer();
+posting.refresh();
 
 const here = (payload) => Number(payload?.roomId) === roomId;
 const isMe = (userId) => me != null && userId === me.userId;
@@ -184,11 +149,9 @@ const byName = (payload) => (payload.by ? ` by ${nameOf(payload.by.userId, paylo
 socket.on("room:user:kicked", (payload) => {
   if (!here(payload)) return;
   if (isMe(payload.userId)) {
-    removed = "kicked";
-    joined = false;
     people.left(payload.userId);
     view.notice(`You were removed from this room${byName(payload)}.`);
-    refreshComposer();
+    posting.removedAs("kicked");
   } else {
     people.left(payload.userId);
     view.notice(`${nameOf(payload.userId, payload.username)} was removed${byName(payload)}.`);
@@ -199,11 +162,9 @@ socket.on("room:user:banned", (payload) => {
   if (!here(payload)) return;
   const reason = payload.reason ? ` (${payload.reason})` : "";
   if (isMe(payload.userId)) {
-    removed = "banned";
-    joined = false;
     people.left(payload.userId);
     view.notice(`You were banned from this room${byName(payload)}${reason}.`);
-    refreshComposer();
+    posting.removedAs("banned");
   } else {
     people.left(payload.userId);
     view.notice(`${nameOf(payload.userId, payload.username)} was banned${byName(payload)}${reason}.`);
@@ -221,7 +182,7 @@ socket.on("room:user:muted", (payload) => {
   const until = new Date(payload.until);
   if (isMe(payload.userId)) {
     view.notice(`You were muted until ${shortTime(until)}${byName(payload)}.`);
-    muteMe(payload.until);
+    posting.muteUntil(payload.until);
   } else {
     view.notice(`${nameOf(payload.userId, payload.username)} was muted until ${shortTime(until)}${byName(payload)}.`);
   }
@@ -231,7 +192,7 @@ socket.on("room:user:unmuted", (payload) => {
   if (!here(payload)) return;
   if (isMe(payload.userId)) {
     view.notice("You can write here again.");
-    muteMe(null);
+    posting.muteUntil(null);
   } else {
     view.notice(`${nameOf(payload.userId, payload.username)} can write again.`);
   }
@@ -239,9 +200,7 @@ socket.on("room:user:unmuted", (payload) => {
 
 socket.on("room:slowmode", (payload) => {
   if (!here(payload)) return;
-  slowMode = Number(payload.seconds) || 0;
-  view.notice(slowMode ? `Slow mode is on: one message every ${shortWait(slowMode)}.` : "Slow mode is off.");
-  refreshComposer();
+  view.notice(posting.setSlowMode(payload.seconds));
 });
 
 socket.on("room:moderator", (payload) => {
