@@ -4,8 +4,8 @@ from gevent import monkey
 monkey.patch_all()  # before anything else is imported
 
 from chatapp import create_app  # noqa: E402
+from chatapp.cluster.jobs import ensure_presence_job, install_graceful_shutdown  # noqa: E402
 from chatapp.extensions import socketio  # noqa: E402
-from chatapp.jobs import ensure_presence_job, install_graceful_shutdown  # noqa: E402
 
 app = create_app()
 ensure_presence_job(app)

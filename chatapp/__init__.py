@@ -7,10 +7,11 @@ from typing import Any, Mapping
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from chatapp import database, origins, ratelimit
+from chatapp import database
 from chatapp.config import load_config
-from chatapp.validation import MAX_ID
 from chatapp.extensions import db, migrate, socketio
+from chatapp.security import origins, ratelimit
+from chatapp.validation import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,8 +32,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from chatapp import rendering
-    from chatapp.forms import csrf
+    from chatapp.pages import rendering
+    from chatapp.pages.forms import csrf
 
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -68,9 +69,9 @@ class IdConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from chatapp.api import api
-    from chatapp.auth_pages import auth
-    from chatapp.forms import csrf
     from chatapp.pages import pages
+    from chatapp.pages.auth import auth
+    from chatapp.pages.forms import csrf
 
     # The JSON API serves token clients (Authorization: Bearer), which have no CSRF token; it
     # reads the session cookie for GETs only, so a cookie alone never authorises a write.
@@ -82,7 +83,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_sockets(app: Flask) -> None:
-    from chatapp.sockets import register_sockets as register
+    from chatapp.realtime.namespace import register_sockets as register
 
     register()
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chatapp.event_status import status_of
+from chatapp.models.event_status import status_of
 from chatapp.timeutil import isoformat_z
 
 if TYPE_CHECKING:
-    from chatapp.identity import Actor
     from chatapp.models import Event, Message, Room, User
+    from chatapp.security.identity import Actor
 
 
 def room_message_payload(message_id: int, author: "Actor | User", content: str,

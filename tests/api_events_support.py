@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from chatapp import broadcast, event_queries, process_registry
 from chatapp.actions.accounts import do_register
 from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.actions.sessions import do_login
+from chatapp.cluster import process_registry
 from chatapp.extensions import db
-from chatapp.identity import issue_token
 from chatapp.models import User
+from chatapp.queries import events as event_queries
+from chatapp.realtime import broadcast
+from chatapp.security.identity import issue_token
 
 
 @pytest.fixture

@@ -24,17 +24,20 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from chatapp import authz, broadcast, create_app, process_registry
+from chatapp import create_app
 from chatapp.actions.accounts import do_register
 from chatapp.actions.event_lifecycle import new_event
 from chatapp.actions.membership import do_appoint_moderator, do_invite_member
 from chatapp.actions.messages import store_message
 from chatapp.actions.moderation import do_ban, do_mute
+from chatapp.cluster import process_registry
 from chatapp.extensions import db, socketio
-from chatapp.identity import Actor, issue_token
 from chatapp.models import Room, RoomMember, User
 from chatapp.models.moderation import ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.realtime import broadcast
+from chatapp.security import authz
+from chatapp.security.identity import Actor, issue_token
 from chatapp.timeutil import utcnow
 from tests import databases
 

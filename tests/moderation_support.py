@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from chatapp import broadcast
 from chatapp.actions.membership import do_appoint_moderator
 from chatapp.actions.rooms import do_create_room, do_join_room
 from chatapp.actions.sessions import LoginResult
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import ModerationRecord, Room, RoomPresence
+from chatapp.realtime import broadcast
+from chatapp.security.identity import Actor
 from tests.unit_support import bus, login  # noqa: F401
 
 

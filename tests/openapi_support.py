@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import pytest
 from openapi_core import Config, OpenAPI
-from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from openapi_core.contrib.werkzeug import (
+    WerkzeugOpenAPIRequest,
+    WerkzeugOpenAPIResponse,
+)
 from openapi_core.deserializing.media_types.util import plain_loads
 from werkzeug.test import EnvironBuilder
 
 from chatapp.actions.accounts import do_register
-from chatapp.identity import issue_token
+from chatapp.security.identity import issue_token
 from tests.unit_support import login
 
 

@@ -5,8 +5,8 @@ import pytest
 
 from chatapp.actions.conversations import do_mark_conversation_read
 from chatapp.actions.messages import do_send_private_message
-from chatapp.conversation_queries import conversation_summaries, unread_from
 from chatapp.errors import NotFound
+from chatapp.queries.conversations import conversation_summaries, unread_from
 from tests.unit_support import Emit, bus, fresh_scalar, login  # noqa: F401
 
 

@@ -3,17 +3,30 @@ from __future__ import annotations
 
 import pytest
 
-from chatapp import authz
-from chatapp.actions.membership import (do_appoint_moderator, do_dismiss_moderator,
-                                        do_invite_member, do_remove_member, do_set_member_role)
+from chatapp.actions.membership import (
+    do_appoint_moderator,
+    do_dismiss_moderator,
+    do_invite_member,
+    do_remove_member,
+    do_set_member_role,
+)
 from chatapp.actions.moderation import do_ban, do_mute
 from chatapp.actions.rooms import check_community_room, do_join_room
 from chatapp.errors import Conflict, Forbidden, Invalid, NotFound
 from chatapp.extensions import db
 from chatapp.models import RoomMember
-from chatapp.queries import community_rooms_with_counts
-from tests.moderation_support import (admin, cast, left, make_cast, records,  # noqa: F401
-                                      sockets_in, uid, who)
+from chatapp.queries.rooms import community_rooms_with_counts
+from chatapp.security import authz
+from tests.moderation_support import (  # noqa: F401
+    admin,
+    cast,
+    left,
+    make_cast,
+    records,
+    sockets_in,
+    uid,
+    who,
+)
 from tests.unit_support import NOW_Z, Emit, bus, login  # noqa: F401
 
 

@@ -8,22 +8,29 @@ from datetime import timedelta
 
 import pytest
 
-from chatapp import authz, queries
-from chatapp.actions.events import do_join_event
 from chatapp.actions.event_lifecycle import new_event
+from chatapp.actions.events import do_join_event
 from chatapp.actions.membership import do_appoint_moderator
 from chatapp.actions.messages import RoomRef, do_send_message
-from chatapp.actions.moderation import (do_ban, do_delete_message, do_kick, do_mute,
-                                        do_set_slow_mode, do_unban, do_unmute)
+from chatapp.actions.moderation import (
+    do_ban,
+    do_delete_message,
+    do_kick,
+    do_mute,
+    do_set_slow_mode,
+    do_unban,
+    do_unmute,
+)
 from chatapp.actions.rooms import check_community_room, do_join_room
 from chatapp.actions.typing import do_room_typing
 from chatapp.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from chatapp.extensions import db
 from chatapp.models import Message, RoomBan, RoomMute
-from chatapp.moderation_queries import moderation_log, record_payloads
+from chatapp.queries import rooms as room_queries
+from chatapp.queries.moderation import moderation_log, record_payloads
+from chatapp.security import authz
 from chatapp.timeutil import isoformat_z, utcnow
-from tests.moderation_support import (admin, cast, left, records, sockets_in, uid,  # noqa: F401
-                                      who)
+from tests.moderation_support import admin, cast, left, records, sockets_in, uid, who  # noqa: F401
 from tests.unit_support import NOW_Z, Emit, bus, fresh_scalar, login  # noqa: F401
 
 
@@ -42,7 +49,7 @@ def test_a_moderator_deletes_a_message_and_the_room_sees_it_go(bus, cast):
     assert bus.emits == [Emit("room:message:deleted", {"roomId": cast.rid,
                                                        "messageId": message["id"]},
                               to=cast.channel)]
-    assert [m.id for m in queries.room_history(cast.rid, 100)] == [kept["id"]]
+    assert [m.id for m in room_queries.room_history(cast.rid, 100)] == [kept["id"]]
     row = db.session.get(Message, message["id"])
     assert row.deleted_by_id == uid(cast.mia) and row.deleted_at is not None
     assert records(cast.rid)[-1] == ("delete_message", uid(cast.mia), uid(cast.ana))
@@ -96,7 +103,7 @@ def test_the_host_deletes_a_message_in_an_event_chat(bus, left):
     do_delete_message(host.actor, event.room, message["id"])
     assert bus.emits == [Emit("messageDeleted", {"id": message["id"], "eventId": "keynote"},
                               to=f"room:{event.room_id}")]
-    assert queries.room_history(event.room_id, 100) == []
+    assert room_queries.room_history(event.room_id, 100) == []
 
 
 # --- mutes ---------------------------------------------------------------------------------

@@ -3,12 +3,19 @@ from __future__ import annotations
 
 from chatapp.actions.presence import do_reap_dead_processes, do_remove_socket
 from chatapp.actions.rooms import do_join_room
+from chatapp.cluster.process_registry import current_process_id
 from chatapp.extensions import db
 from chatapp.models import Connection, RoomPresence, ServerProcess
-from chatapp.process_registry import current_process_id
-from tests.unit_support import (NOW_Z, Emit, add_process, as_process, bus, count,  # noqa: F401
-                                login, set_heartbeat_age)
-
+from tests.unit_support import (  # noqa: F401
+    NOW_Z,
+    Emit,
+    add_process,
+    as_process,
+    bus,
+    count,
+    login,
+    set_heartbeat_age,
+)
 
 # --- do_remove_socket --------------------------------------------------------------------
 

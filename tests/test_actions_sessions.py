@@ -11,14 +11,21 @@ from chatapp.actions.accounts import do_register
 from chatapp.actions.presence import do_remove_socket
 from chatapp.actions.rooms import do_join_room
 from chatapp.actions.sessions import do_login, do_set_status
+from chatapp.cluster.process_registry import current_process_id
 from chatapp.errors import AuthFailed, Invalid, TooLarge
 from chatapp.extensions import db
-from chatapp.identity import TOKEN_SALT, user_from_token
 from chatapp.models import Connection, RoomPresence, User
-from chatapp.process_registry import current_process_id
-from tests.unit_support import (GUEST_NAME, NOW_Z, Emit, bus, count, default_rooms, login,  # noqa: F401
-                                user)
-
+from chatapp.security.identity import TOKEN_SALT, user_from_token
+from tests.unit_support import (  # noqa: F401
+    GUEST_NAME,
+    NOW_Z,
+    Emit,
+    bus,
+    count,
+    default_rooms,
+    login,
+    user,
+)
 
 # --- do_login ----------------------------------------------------------------------------
 

@@ -12,10 +12,17 @@ import pytest
 from chatapp.actions.events import do_join_event
 from chatapp.actions.sessions import do_login
 from chatapp.extensions import db
-from chatapp.identity import issue_token
 from chatapp.models import User
-from tests.api_events_support import (account, create, ctx, error_of, host,  # noqa: F401
-                                      person, post_messages)
+from chatapp.security.identity import issue_token
+from tests.api_events_support import (  # noqa: F401
+    account,
+    create,
+    ctx,
+    error_of,
+    host,
+    person,
+    post_messages,
+)
 
 
 def iso(hours: float) -> str:

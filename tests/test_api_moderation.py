@@ -10,8 +10,8 @@ from chatapp.actions.event_lifecycle import new_event
 from chatapp.actions.events import do_join_event
 from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.extensions import db
-from chatapp.identity import issue_token
 from chatapp.models import RoomBan, RoomMember, User
+from chatapp.security.identity import issue_token
 from chatapp.timeutil import utcnow
 from tests.moderation_support import cast, left, records, uid  # noqa: F401
 from tests.unit_support import Emit, bus, login  # noqa: F401

@@ -22,10 +22,18 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from chatapp.sockets.chat import ChatNamespace
-from tests.authz_matrix_support import (ALLOW, HTTP_STATUS, ROLES, W, make_app, resolve,
-                                        url_for_rule)
-from tests.authz_matrix_support import stage, world_template  # noqa: F401 (fixtures)
+from chatapp.realtime.namespace import ChatNamespace
+from tests.authz_matrix_support import (  # noqa: F401 (fixtures)
+    ALLOW,
+    HTTP_STATUS,
+    ROLES,
+    W,
+    make_app,
+    resolve,
+    stage,
+    url_for_rule,
+    world_template,
+)
 
 CELLS = {"OK": ALLOW, "NLI": "not_logged_in", "NF": "not_found", "FB": "forbidden",
          "BAN": "banned", "MUT": "muted", "NM": "not_member"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from chatapp import process_registry
 from chatapp.actions import messages
+from chatapp.cluster import process_registry
 from chatapp.extensions import db, socketio
 from chatapp.models import Event, Message
 

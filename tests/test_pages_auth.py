@@ -7,10 +7,20 @@ import sqlalchemy as sa
 from chatapp.actions.accounts import account_named
 from chatapp.errors import AuthFailed
 from chatapp.extensions import db
-from chatapp.identity import issue_token, user_from_token
 from chatapp.models import User
-from tests.page_support import (PASSWORD, field_error, form_token, login, logout, post_form,
-                                register, session_cookie, set_cookies, signed_in_as)
+from chatapp.security.identity import issue_token, user_from_token
+from tests.page_support import (
+    PASSWORD,
+    field_error,
+    form_token,
+    login,
+    logout,
+    post_form,
+    register,
+    session_cookie,
+    set_cookies,
+    signed_in_as,
+)
 
 
 def accounts(app) -> list[str]:

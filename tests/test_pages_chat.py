@@ -10,9 +10,15 @@ import sqlalchemy as sa
 
 from chatapp.actions.messages import do_send_private_message
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Event, Room, User
-from tests.page_support import (field_error, form_token, post_form, register, signed_in_as)
+from chatapp.security.identity import Actor
+from tests.page_support import (
+    field_error,
+    form_token,
+    post_form,
+    register,
+    signed_in_as,
+)
 
 
 def page_data(html: str) -> dict:

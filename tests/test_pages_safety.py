@@ -15,12 +15,23 @@ from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.actions.rooms import do_create_room
 from chatapp.errors import Invalid
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Event, Room, User
-from chatapp.rendering import linkify, safe_avatar
-from tests.page_support import (PASSWORD, XSS_PAYLOADS, form_token, inert_problems, links,
-                                login, logout, post_form, register, signed_in_as)
-from tests.unit_support import bus, login as socket_login  # noqa: F401
+from chatapp.pages.rendering import linkify, safe_avatar
+from chatapp.security.identity import Actor
+from tests.page_support import (
+    PASSWORD,
+    XSS_PAYLOADS,
+    form_token,
+    inert_problems,
+    links,
+    login,
+    logout,
+    post_form,
+    register,
+    signed_in_as,
+)
+from tests.unit_support import bus  # noqa: F401
+from tests.unit_support import login as socket_login
 
 # Every page form: the name of its token field, and what an attacker would post to it.
 FORMS = {

@@ -1,6 +1,6 @@
 """Helpers for unit tests of the write path: a recorder standing in for the Socket.IO server.
 
-Every server event goes through ``chatapp.broadcast.send``; the ``bus`` fixture replaces it (and
+Every server event goes through ``chatapp.realtime.broadcast.send``; the ``bus`` fixture replaces it (and
 ``subscribe``/``unsubscribe``, which need a real socket server) with a :class:`Recorder`, freezes
 the clock the actions stamp their payloads with, and runs the test inside an app context.
 
@@ -17,13 +17,14 @@ from typing import Any, Callable
 import pytest
 import sqlalchemy as sa
 
-from chatapp import broadcast, process_registry
 from chatapp.actions import messages as messages_actions
 from chatapp.actions import presence as presence_actions
 from chatapp.actions import rooms as rooms_actions
 from chatapp.actions.sessions import LoginResult, do_login
+from chatapp.cluster import process_registry
 from chatapp.extensions import db
 from chatapp.models import ServerProcess
+from chatapp.realtime import broadcast
 from chatapp.timeutil import utcnow
 
 # The instant actions stamp on what they write and announce (``utcnow`` in the action modules).

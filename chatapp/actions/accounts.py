@@ -5,11 +5,12 @@ import re
 
 from sqlalchemy import select
 
-from chatapp import broadcast, ratelimit
 from chatapp.errors import AuthFailed, Conflict, Invalid
 from chatapp.extensions import db
 from chatapp.models import Connection, User
-from chatapp.passwords import hash_password, needs_rehash, verify_password
+from chatapp.realtime import broadcast
+from chatapp.security import ratelimit
+from chatapp.security.passwords import hash_password, needs_rehash, verify_password
 from chatapp.validation import clean_text
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from chatapp import broadcast
 from chatapp.errors import NotFound
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import ConversationRead, Message, User
+from chatapp.realtime import broadcast
+from chatapp.security.identity import Actor
 
 
 def do_mark_conversation_read(actor: Actor, peer_id: int) -> int:

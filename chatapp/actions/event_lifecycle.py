@@ -6,14 +6,16 @@ import secrets
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from chatapp import authz, broadcast, event_queries
 from chatapp.actions.event_fields import check_event_fields
 from chatapp.errors import Conflict, Invalid, NotFound
-from chatapp.event_status import CANCELLED, ENDED, LIVE, SCHEDULED, status_of
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Event, Room
+from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED, status_of
 from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.queries import events as event_queries
+from chatapp.realtime import broadcast
+from chatapp.security import authz
+from chatapp.security.identity import Actor
 from chatapp.serializers import event_summary
 from chatapp.timeutil import utcnow
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from chatapp import authz, broadcast, event_queries, queries
 from chatapp.actions.event_lifecycle import new_event
 from chatapp.actions.presence import enter_room, leave_room
 from chatapp.actions.typing import check_may_type
 from chatapp.errors import NotFound
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Event, Room
+from chatapp.queries import events as event_queries
+from chatapp.queries import rooms as room_queries
+from chatapp.realtime import broadcast
+from chatapp.security import authz
+from chatapp.security.identity import Actor
 from chatapp.serializers import event_summary, stored_event_message_payload
 from chatapp.timeutil import isoformat_z, utcnow
 
@@ -54,7 +57,7 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
                                     isoformat_z(utcnow()),
                                     only_sid=sid if user_was_there else None)
     history = [stored_event_message_payload(m) for m in
-               queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])]
+               room_queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])]
     summary = event_summary(event, *event_queries.event_counts(event))
     broadcast.event_history(sid, history, participants, summary)
     if not already_in:

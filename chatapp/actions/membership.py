@@ -7,14 +7,16 @@ Like :mod:`chatapp.actions.moderation`: check, write with a record, commit, then
 """
 from __future__ import annotations
 
-from chatapp import authz, broadcast, queries
 from chatapp.actions.moderation import announce_removal, record, remove_presence
 from chatapp.errors import Conflict, Forbidden, Invalid, NotFound
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Room, RoomMember, User
 from chatapp.models.moderation import ROLE_MEMBER, ROLE_MODERATOR, ROLE_OWNER
-from chatapp.moderation_queries import event_id_of
+from chatapp.queries import presence as presence_queries
+from chatapp.queries.moderation import event_id_of
+from chatapp.realtime import broadcast
+from chatapp.security import authz
+from chatapp.security.identity import Actor
 from chatapp.serializers import room_summary, user_payload
 
 ROLES = (ROLE_MEMBER, ROLE_MODERATOR)
@@ -81,7 +83,7 @@ def do_invite_member(actor: Actor, room: Room, user_id: int) -> bool:
     record(actor, room, "invite", target=user.id)
     db.session.commit()
     if room.is_private:
-        broadcast.rooms_new(room_summary(room, queries.room_users_count(room.id)),
+        broadcast.rooms_new(room_summary(room, presence_queries.room_users_count(room.id)),
                             only_user=user.id)
     return True
 

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import insert
 
-from chatapp import authz, broadcast, ratelimit
 from chatapp.errors import EventEnded, Forbidden, NotFound
-from chatapp.event_queries import event_of_room
-from chatapp.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Message, User
+from chatapp.models.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.queries.events import event_of_room
+from chatapp.realtime import broadcast
+from chatapp.security import authz, ratelimit
+from chatapp.security.identity import Actor
 from chatapp.serializers import event_message_payload, name_fields, room_message_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text

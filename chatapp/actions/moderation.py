@@ -1,10 +1,10 @@
 """Moderating a room or an event's chat: deleting messages, mutes, kicks, bans, slow mode.
 
 Every ``do_*`` takes the acting user and the room (an event's chat is a room of kind "event"
-whose owner is the event's host), checks the actor's standing (:mod:`chatapp.authz`), writes
+whose owner is the event's host), checks the actor's standing (:mod:`chatapp.security.authz`), writes
 the change together with a :class:`ModerationRecord` (who did what to whom, when), commits,
 and only then broadcasts. A community room hears ``room:*`` events keyed by ``roomId``; an
-event's chat hears the camelCase ones keyed by ``eventId`` (see :mod:`chatapp.broadcast`).
+event's chat hears the camelCase ones keyed by ``eventId`` (see :mod:`chatapp.realtime.broadcast`).
 Moderators act on members and outsiders, owners also on moderators, admins on everyone.
 """
 from __future__ import annotations
@@ -13,15 +13,24 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
-from chatapp import authz, broadcast
 from chatapp.actions.presence import announce_departure
 from chatapp.errors import Conflict, Forbidden, Invalid, NotFound
 from chatapp.extensions import db
-from chatapp.identity import Actor
-from chatapp.models import Message, ModerationRecord, Room, RoomBan, RoomMember, RoomMute, User
+from chatapp.models import (
+    Message,
+    ModerationRecord,
+    Room,
+    RoomBan,
+    RoomMember,
+    RoomMute,
+    User,
+)
 from chatapp.models.moderation import ROLE_MODERATOR
 from chatapp.models.presence import RoomPresence
-from chatapp.moderation_queries import event_id_of, sockets_of_user_in_room
+from chatapp.queries.moderation import event_id_of, sockets_of_user_in_room
+from chatapp.realtime import broadcast
+from chatapp.security import authz
+from chatapp.security.identity import Actor
 from chatapp.serializers import user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text

@@ -9,13 +9,16 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
 
-from chatapp import broadcast, event_queries, queries
 from chatapp.errors import NotMember
 from chatapp.extensions import db
 from chatapp.models import Connection, Room, RoomPresence, ServerProcess, User
 from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.queries import events as event_queries
+from chatapp.queries import presence as presence_queries
+from chatapp.realtime import broadcast
 from chatapp.serializers import event_summary
 from chatapp.timeutil import isoformat_z, utcnow
+
 
 def rooms_of_socket(sid: str) -> list[Room]:
     stmt = select(Room).join(RoomPresence, RoomPresence.room_id == Room.id).where(
@@ -43,7 +46,7 @@ def enter_room(sid: str, user_id: int, room_id: int) -> tuple[bool, bool]:
     of the user (another tab), was already there, which decides who hears of the arrival."""
     lock_users([user_id])
     socket_was_in = db.session.get(RoomPresence, (sid, room_id)) is not None
-    user_was_in = queries.user_has_presence_in_room(user_id, room_id)
+    user_was_in = presence_queries.user_has_presence_in_room(user_id, room_id)
     if not socket_was_in:
         db.session.add(RoomPresence(sid=sid, room_id=room_id))
         db.session.commit()
@@ -62,7 +65,7 @@ def leave_room(sid: str, user_id: int, username: str, room: Room) -> None:
         raise NotMember(f"you are not in {where}")
     db.session.delete(presence)
     db.session.flush()
-    user_gone = not queries.user_has_presence_in_room(user_id, room.id)
+    user_gone = not presence_queries.user_has_presence_in_room(user_id, room.id)
     db.session.commit()
     broadcast.unsubscribe(sid, broadcast.room_channel(room.id))
     announce_departure(room, user_id, username, user_gone=user_gone)
@@ -84,7 +87,7 @@ def announce_departure(room: Room, user_id: int, username: str, *, user_gone: bo
         return
     if user_gone:
         broadcast.room_user_left(room.id, user_id, timestamp)
-    broadcast.rooms_update(room.id, queries.room_users_count(room.id), private=room.is_private)
+    broadcast.rooms_update(room.id, presence_queries.room_users_count(room.id), private=room.is_private)
 
 
 def do_remove_socket(sid: str, *, unsubscribe: bool = False) -> None:
@@ -116,9 +119,9 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
     found = [c.sid for c in connections]
     db.session.execute(delete(RoomPresence).where(RoomPresence.sid.in_(found)))
     db.session.execute(delete(Connection).where(Connection.sid.in_(found)))
-    gone_from_room = {key: not queries.user_has_presence_in_room(key[1], key[0])
+    gone_from_room = {key: not presence_queries.user_has_presence_in_room(key[1], key[0])
                       for key in departures}
-    offline = [user_id for user_id in users if not queries.user_is_online(user_id)]
+    offline = [user_id for user_id in users if not presence_queries.user_is_online(user_id)]
     db.session.commit()
     for key, room in departures.items():
         announce_departure(room, key[1], users[key[1]], user_gone=gone_from_room[key])
@@ -130,7 +133,7 @@ def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
     """Clear the sockets of processes whose heartbeat went stale (or that are known dead),
     announcing each departure as a disconnect would. Each dead process is claimed first so
     that when several survivors reap at once, only one announces. Returns sockets cleared."""
-    cutoff = queries.alive_cutoff()
+    cutoff = presence_queries.alive_cutoff()
     candidates = db.session.scalars(select(ServerProcess.id).where(
         ServerProcess.reaped_by.is_(None),
         ServerProcess.id != reaper_id,

@@ -4,14 +4,17 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import func, select
 
-from chatapp import authz, broadcast, queries, ratelimit
 from chatapp.actions.presence import enter_room, leave_room
 from chatapp.errors import Conflict, NotFound
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Room, RoomMember, RoomPresence
 from chatapp.models.moderation import ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.queries import presence as presence_queries
+from chatapp.queries import rooms as room_queries
+from chatapp.realtime import broadcast
+from chatapp.security import authz, ratelimit
+from chatapp.security.identity import Actor
 from chatapp.serializers import message_payload, room_summary, user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text, optional_text, require_bool
@@ -24,7 +27,7 @@ ROOM_CATEGORY_MAX = 40
 def check_community_room(room_id: int, viewer: Actor | None) -> Room:
     """The room, if ``viewer`` (None: anonymous) may see it: private rooms are for members
     only, and a ban shuts a room for its user."""
-    room = queries.get_community_room(room_id)
+    room = room_queries.get_community_room(room_id)
     if room is None:
         raise NotFound(f"room {room_id} does not exist")
     authz.check_can_see(viewer, room)
@@ -38,12 +41,12 @@ def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]
     room = check_community_room(room_id, actor)
     already_in, user_was_there = enter_room(sid, actor.user_id, room.id)
     history = [message_payload(m) for m in
-               queries.room_history(room.id, current_app.config["HISTORY_LIMIT"])]
+               room_queries.room_history(room.id, current_app.config["HISTORY_LIMIT"])]
     broadcast.room_history(sid, room.id, history)
     if not already_in:
         broadcast.room_user_joined(room.id, user_payload(actor), isoformat_z(utcnow()),
                                    only_sid=sid if user_was_there else None)
-        broadcast.rooms_update(room.id, queries.room_users_count(room.id), private=room.is_private)
+        broadcast.rooms_update(room.id, presence_queries.room_users_count(room.id), private=room.is_private)
     return room, history
 
 

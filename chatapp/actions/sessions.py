@@ -5,14 +5,17 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from chatapp import broadcast, queries, ratelimit
 from chatapp.actions.accounts import account_named, is_reserved, is_safe_url
 from chatapp.actions.presence import do_remove_socket, lock_users
+from chatapp.cluster.process_registry import current_process_id
 from chatapp.errors import AuthFailed, Invalid
 from chatapp.extensions import db
-from chatapp.identity import Actor, issue_token, user_from_token
 from chatapp.models import Connection, User
-from chatapp.process_registry import current_process_id
+from chatapp.queries import presence as presence_queries
+from chatapp.queries import rooms as room_queries
+from chatapp.realtime import broadcast
+from chatapp.security import ratelimit
+from chatapp.security.identity import Actor, issue_token, user_from_token
 from chatapp.serializers import room_summary, user_payload
 from chatapp.validation import clean_text
 
@@ -46,7 +49,7 @@ def check_avatar(avatar: object) -> str | None:
 def name_taken(name: str) -> bool:
     """Taken if an account has it (guests never use an account's name) or someone online
     goes by it."""
-    return account_named(name) is not None or queries.online_user_named(name, other_than=None)
+    return account_named(name) is not None or presence_queries.online_user_named(name, other_than=None)
 
 
 def free_guest_name(wanted: str) -> str:
@@ -117,14 +120,14 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
         existing = None
     db.session.flush()
     lock_users([user.id])  # "first tab anywhere" must be decided by one process only
-    was_online = queries.user_is_online(user.id)
+    was_online = presence_queries.user_is_online(user.id)
     if existing is None:
         db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
     db.session.commit()
 
     actor = Actor.of(user)
     token_out = issue_token(user)
-    rooms = [room_summary(room, n) for room, n in queries.community_rooms_with_counts(actor)]
+    rooms = [room_summary(room, n) for room, n in room_queries.community_rooms_with_counts(actor)]
     broadcast.subscribe(sid, broadcast.user_channel(user.id))
     broadcast.rooms_list(sid, rooms)
     broadcast.session_info(sid, user_payload(actor), token_out)

@@ -1,11 +1,12 @@
 """Typing indicators: nothing is stored, only relayed."""
 from __future__ import annotations
 
-from chatapp import authz, broadcast, ratelimit
 from chatapp.errors import NotFound
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import User
+from chatapp.realtime import broadcast
+from chatapp.security import authz, ratelimit
+from chatapp.security.identity import Actor
 from chatapp.serializers import user_payload
 
 

@@ -1,12 +1,11 @@
 """The JSON REST API under ``/api``."""
 from flask import Blueprint, request
 
-from chatapp import ratelimit
-from chatapp.api.params import optional_user
-from chatapp.client_address import client_ip
-from chatapp.errors import ChatError
-
 from chatapp.api import auth, conversations, events, health, moderation, openapi, rooms
+from chatapp.api.params import optional_user
+from chatapp.errors import ChatError
+from chatapp.security import ratelimit
+from chatapp.security.client_address import client_ip
 
 api = Blueprint("api", __name__, url_prefix="/api")
 

@@ -5,9 +5,9 @@ from flask import Blueprint
 
 from chatapp.actions.accounts import do_authenticate, do_logout, do_update_profile
 from chatapp.api.params import current_user, json_body
-from chatapp.client_address import client_ip
 from chatapp.errors import Invalid
-from chatapp.identity import issue_token, token_expiry
+from chatapp.security.client_address import client_ip
+from chatapp.security.identity import issue_token, token_expiry
 from chatapp.serializers import profile_payload
 from chatapp.timeutil import isoformat_z
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from chatapp import queries
 from chatapp.api.params import current_user, page_args, page_body
 from chatapp.errors import NotFound
 from chatapp.extensions import db
 from chatapp.models import User
+from chatapp.queries import conversations as conversation_queries
 from chatapp.serializers import private_message_payload
 
 
@@ -16,7 +16,7 @@ def conversation_messages(user_id: int):
     if db.session.get(User, user_id) is None:
         raise NotFound(f"user {user_id} does not exist")
     args = page_args()
-    messages = args.fetch(queries.conversation_page, me.id, user_id)
+    messages = args.fetch(conversation_queries.conversation_page, me.id, user_id)
     return page_body([private_message_payload(m) for m in messages], args)
 
 

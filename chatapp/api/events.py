@@ -3,11 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context, url_for
 
-from chatapp import event_queries, queries, transcripts
-from chatapp.actions.event_lifecycle import check_event, do_create_event, do_update_event
+from chatapp.actions.event_lifecycle import (
+    check_event,
+    do_create_event,
+    do_update_event,
+)
 from chatapp.api.params import current_actor, json_body, page_args, page_body
 from chatapp.errors import Invalid
-from chatapp.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
+from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
+from chatapp.queries import events as event_queries
+from chatapp.queries import rooms as room_queries
+from chatapp.queries import transcripts
 from chatapp.serializers import event_summary, stored_event_message_payload
 
 STATUS_FILTERS = {"live": [LIVE], "scheduled": [SCHEDULED], "ended": [ENDED],
@@ -48,7 +54,7 @@ def update_event(event_id: str):
 def event_messages(event_id: str):
     event = check_event(event_id)
     args = page_args()
-    messages = args.fetch(queries.room_messages_page, event.room_id)
+    messages = args.fetch(room_queries.room_messages_page, event.room_id)
     return page_body([stored_event_message_payload(m) for m in messages], args)
 
 

@@ -8,18 +8,26 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from chatapp import queries
 from chatapp.actions.event_lifecycle import check_event
 from chatapp.actions.membership import do_remove_member, do_set_member_role
-from chatapp.actions.moderation import (check_moderator, do_ban, do_delete_message, do_kick,
-                                        do_mute, do_set_slow_mode, do_unban, do_unmute)
+from chatapp.actions.moderation import (
+    check_moderator,
+    do_ban,
+    do_delete_message,
+    do_kick,
+    do_mute,
+    do_set_slow_mode,
+    do_unban,
+    do_unmute,
+)
 from chatapp.actions.rooms import check_community_room
 from chatapp.api.params import current_actor, int_arg, json_body
 from chatapp.errors import Invalid
-from chatapp.identity import Actor
 from chatapp.models import Room
 from chatapp.models.moderation import ROLE_MEMBER
-from chatapp.moderation_queries import moderation_log, record_payloads
+from chatapp.queries import presence as presence_queries
+from chatapp.queries.moderation import moderation_log, record_payloads
+from chatapp.security.identity import Actor
 from chatapp.serializers import room_summary
 from chatapp.timeutil import isoformat_z
 from chatapp.validation import require_int, require_object
@@ -101,7 +109,7 @@ def update_room(room_id: int):
         raise Invalid("nothing to change; send slowModeSeconds",
                       fields={"slowModeSeconds": "is required"})
     seconds = do_set_slow_mode(actor, room, data["slowModeSeconds"])
-    return {**room_summary(room, queries.room_users_count(room.id)), "slowModeSeconds": seconds}
+    return {**room_summary(room, presence_queries.room_users_count(room.id)), "slowModeSeconds": seconds}
 
 
 def set_event_slow_mode(event_id: str):

@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from flask import current_app, request, session
 
 from chatapp.errors import Invalid, NotLoggedIn
-from chatapp.identity import Actor, bearer_token, user_from_session, user_from_token
 from chatapp.models import User
+from chatapp.security.identity import (
+    Actor,
+    bearer_token,
+    user_from_session,
+    user_from_token,
+)
 
 
 def int_arg(name: str, *, default: int | None = None, minimum: int = 1) -> int | None:

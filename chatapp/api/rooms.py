@@ -3,21 +3,21 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from chatapp import queries
 from chatapp.actions.rooms import check_community_room
 from chatapp.api.params import optional_actor, page_args, page_body
+from chatapp.queries import rooms as room_queries
 from chatapp.serializers import message_payload, room_summary
 
 
 def list_rooms():
     viewer = optional_actor()
-    return [room_summary(room, n) for room, n in queries.community_rooms_with_counts(viewer)]
+    return [room_summary(room, n) for room, n in room_queries.community_rooms_with_counts(viewer)]
 
 
 def room_messages(room_id: int):
     room = check_community_room(room_id, optional_actor())
     args = page_args()
-    messages = args.fetch(queries.room_messages_page, room.id)
+    messages = args.fetch(room_queries.room_messages_page, room.id)
     return page_body([message_payload(m) for m in messages], args)
 
 

@@ -15,7 +15,7 @@ class Event(db.Model):
     """A live event. Its chat is an ordinary room (``kind='event'``), so its messages share the
     message store and the write path with community rooms.
 
-    The status is derived from the times (see :func:`chatapp.event_status.status_of`); the host's
+    The status is derived from the times (see :func:`chatapp.models.event_status.status_of`); the host's
     start / end / cancel set those times. ``announced_status`` is the status clients were last
     told about, so a time-driven change is announced exactly once.
     """

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from chatapp import queries
-from chatapp.auth_pages import current_user, login_required
 from chatapp.errors import NotFound
 from chatapp.extensions import db
 from chatapp.models import User
+from chatapp.pages.auth import current_user, login_required
 from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_data
+from chatapp.queries import conversations as conversation_queries
+from chatapp.queries import presence as presence_queries
 from chatapp.serializers import user_payload
 
 
@@ -19,9 +20,9 @@ def conversation(user_id: int):
     if peer is None or peer.id == me.id:
         raise NotFound(f"user {user_id} does not exist")
     messages, next_before = history_window(
-        queries.conversation_page(me.id, peer.id, limit=PAGE_HISTORY + 1))
+        conversation_queries.conversation_page(me.id, peer.id, limit=PAGE_HISTORY + 1))
     return render_template(
-        "conversation.html", peer=peer, peer_online=queries.user_is_online(peer.id),
+        "conversation.html", peer=peer, peer_online=presence_queries.user_is_online(peer.id),
         messages=messages,
         page_data=page_data(peer=user_payload(peer), nextBefore=next_before,
                             lastId=last_id(messages)))

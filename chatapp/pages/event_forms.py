@@ -5,15 +5,19 @@ from typing import Callable
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from chatapp import authz
-from chatapp.actions.event_lifecycle import check_event, do_create_event, do_update_event
-from chatapp.auth_pages import current_actor, login_required
+from chatapp.actions.event_lifecycle import (
+    check_event,
+    do_create_event,
+    do_update_event,
+)
 from chatapp.errors import ChatError
 from chatapp.extensions import db
-from chatapp.forms import attach_errors
 from chatapp.models import Event
-from chatapp.page_forms import EventForm
+from chatapp.pages.auth import current_actor, login_required
+from chatapp.pages.chat_forms import EventForm
+from chatapp.pages.forms import attach_errors
 from chatapp.pages.page_data import flash_refusal
+from chatapp.security import authz
 
 
 def render_form(form: EventForm, event: Event | None, status: int = 200):

@@ -3,17 +3,24 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from chatapp import authz, event_queries, queries
 from chatapp.actions.event_lifecycle import check_event, do_update_event
-from chatapp.auth_pages import current_actor, current_user, login_required
 from chatapp.errors import ChatError
-from chatapp.event_status import status_of
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Event
-from chatapp.page_forms import EventStatusForm, GuestForm
-from chatapp.pages.page_data import (PAGE_HISTORY, flash_refusal, history_window, last_id,
-                                     page_data)
+from chatapp.models.event_status import status_of
+from chatapp.pages.auth import current_actor, current_user, login_required
+from chatapp.pages.chat_forms import EventStatusForm, GuestForm
+from chatapp.pages.page_data import (
+    PAGE_HISTORY,
+    flash_refusal,
+    history_window,
+    last_id,
+    page_data,
+)
+from chatapp.queries import events as event_queries
+from chatapp.queries import rooms as room_queries
+from chatapp.security import authz
+from chatapp.security.identity import Actor
 from chatapp.timeutil import isoformat_z
 
 STATUS_ACTIONS = {"start": "started", "end": "ended", "cancel": "cancelled"}
@@ -34,7 +41,7 @@ def event(event_id: str):
     authz.check_can_see(viewer, event.room)
     status = status_of(event)
     messages, next_before = history_window(
-        queries.room_messages_page(event.room_id, limit=PAGE_HISTORY + 1))
+        room_queries.room_messages_page(event.room_id, limit=PAGE_HISTORY + 1))
     can_manage, can_moderate = may_manage(viewer, event), may_moderate(viewer, event)
     return render_template(
         "event.html", event=event, status=status,

@@ -3,26 +3,28 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 
-from chatapp import event_queries, queries
 from chatapp.actions.rooms import do_create_room
-from chatapp.auth_pages import current_actor, current_user, login_required
-from chatapp.conversation_queries import conversation_summaries
 from chatapp.errors import ChatError
-from chatapp.event_status import LIVE, SCHEDULED
 from chatapp.extensions import db
-from chatapp.forms import attach_errors
-from chatapp.page_forms import GuestForm, RoomForm
+from chatapp.models.event_status import LIVE, SCHEDULED
+from chatapp.pages.auth import current_actor, current_user, login_required
+from chatapp.pages.chat_forms import GuestForm, RoomForm
+from chatapp.pages.forms import attach_errors
 from chatapp.pages.page_data import page_data
+from chatapp.queries import events as event_queries
+from chatapp.queries import presence as presence_queries
+from chatapp.queries import rooms as room_queries
+from chatapp.queries.conversations import conversation_summaries
 
 ONLINE_SHOWN = 100
 
 
 def render_lobby(room_form: RoomForm | None = None, status: int = 200):
     viewer, user = current_actor(), current_user()
-    online = queries.online_users()[:ONLINE_SHOWN]
+    online = presence_queries.online_users()[:ONLINE_SHOWN]
     return render_template(
         "lobby.html",
-        rooms=queries.community_rooms_with_counts(viewer),
+        rooms=room_queries.community_rooms_with_counts(viewer),
         live_events=event_queries.events_with_counts([LIVE], hide_empty_ad_hoc=True),
         upcoming_events=event_queries.events_with_counts([SCHEDULED]),
         online=online, online_ids={u.id for u in online},

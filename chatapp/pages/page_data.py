@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import flash
 
-from chatapp.auth_pages import current_user
 from chatapp.errors import ChatError
+from chatapp.pages.auth import current_user
 from chatapp.serializers import profile_payload
 
 PAGE_HISTORY = 50  # messages a page renders; older ones load on scroll-up

@@ -3,23 +3,25 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from chatapp import authz, queries
 from chatapp.actions.rooms import check_community_room
-from chatapp.auth_pages import current_actor, current_user
-from chatapp.page_forms import GuestForm
+from chatapp.pages.auth import current_actor, current_user
+from chatapp.pages.chat_forms import GuestForm
 from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_data
-from chatapp.people_queries import room_people
+from chatapp.queries import presence as presence_queries
+from chatapp.queries import rooms as room_queries
+from chatapp.queries.people import room_people
+from chatapp.security import authz
 
 
 def room(room_id: int):
     viewer = current_actor()
     room = check_community_room(room_id, viewer)
     messages, next_before = history_window(
-        queries.room_messages_page(room.id, limit=PAGE_HISTORY + 1))
+        room_queries.room_messages_page(room.id, limit=PAGE_HISTORY + 1))
     can_moderate = (viewer is not None
                     and authz.RANK[authz.room_role(viewer, room)] >= authz.RANK["moderator"])
     return render_template(
-        "room.html", room=room, users_count=queries.room_users_count(room.id),
+        "room.html", room=room, users_count=presence_queries.room_users_count(room.id),
         messages=messages, people=room_people(room), can_moderate=can_moderate,
         guest_form=GuestForm() if current_user() is None else None,
         page_data=page_data(roomId=room.id, canModerate=can_moderate, nextBefore=next_before,

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from flask import request, session
 
-from chatapp import broadcast
 from chatapp.actions.presence import do_remove_socket
 from chatapp.actions.sessions import do_login
 from chatapp.errors import AuthFailed
-from chatapp.identity import user_from_session
-from chatapp.sockets.community import COMMUNITY_EVENTS, CommunityHandlers
-from chatapp.sockets.dispatch import ProtocolNamespace
-from chatapp.sockets.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
-from chatapp.sockets.moderation import MODERATION_EVENTS, ModerationHandlers
-from chatapp.sockets.state import forget, state_of
+from chatapp.extensions import socketio
+from chatapp.realtime import broadcast
+from chatapp.realtime.community import COMMUNITY_EVENTS, CommunityHandlers
+from chatapp.realtime.dispatch import ProtocolNamespace
+from chatapp.realtime.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
+from chatapp.realtime.moderation import MODERATION_EVENTS, ModerationHandlers
+from chatapp.realtime.socket_state import forget, state_of
+from chatapp.security.identity import user_from_session
 
 
 class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, ProtocolNamespace):
@@ -39,3 +40,7 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, Pr
             do_remove_socket(request.sid)
         finally:
             forget(request.sid)
+
+
+def register_sockets() -> None:
+    socketio.on_namespace(ChatNamespace("/"))

@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from chatapp.errors import Forbidden, NotFound
 from chatapp.extensions import db
-from chatapp.identity import Actor
 from chatapp.models import Event, Room, RoomBan, RoomMember, RoomMute
 from chatapp.models.moderation import ROLE_MEMBER, ROLE_MODERATOR, ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.security.identity import Actor
 from chatapp.timeutil import utcnow
 
 ROLE_ADMIN, ROLE_NONE = "admin", "none"

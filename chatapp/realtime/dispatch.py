@@ -12,10 +12,10 @@ import logging
 from flask import request
 from flask_socketio import Namespace
 
-from chatapp import broadcast
 from chatapp.errors import ChatError
 from chatapp.extensions import db
-from chatapp.sockets.state import has_state
+from chatapp.realtime import broadcast
+from chatapp.realtime.socket_state import has_state
 
 log = logging.getLogger(__name__)
 

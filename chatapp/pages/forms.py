@@ -12,8 +12,13 @@ from flask_wtf.csrf import CSRFProtect
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Optional
 
-from chatapp.actions.accounts import (AVATAR_MAX, DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN,
-                                      STATUS_MAX)
+from chatapp.actions.accounts import (
+    AVATAR_MAX,
+    DISPLAY_NAME_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    STATUS_MAX,
+)
 
 csrf = CSRFProtect()
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from chatapp.extensions import db
 from chatapp.models import Room, RoomMember, RoomPresence, User
 from chatapp.models.moderation import ROLE_OWNER
-from chatapp.queries import live_connections
+from chatapp.queries.presence import live_connections
 
 ROLE_ORDER = {ROLE_OWNER: 0, "moderator": 1, "member": 2, "": 3}
 

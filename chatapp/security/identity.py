@@ -12,7 +12,7 @@ from chatapp.errors import AuthFailed
 from chatapp.extensions import db
 from chatapp.models import User
 
-TOKEN_SALT = "chatapp.identity"
+TOKEN_SALT = "chatapp.security.identity"
 
 
 @dataclass(frozen=True, slots=True)

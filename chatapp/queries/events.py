@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 
-from chatapp.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
 from chatapp.extensions import db
 from chatapp.models import Event, Message, RoomPresence, User
-from chatapp.queries import live_connections
+from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
+from chatapp.queries.presence import live_connections
 from chatapp.timeutil import utcnow
 
 
@@ -21,7 +21,7 @@ def event_of_room(room_id: int) -> Event | None:
 
 
 def status_condition(status: str, now: datetime):
-    """The SQL form of :func:`chatapp.event_status.status_of` for one status."""
+    """The SQL form of :func:`chatapp.models.event_status.status_of` for one status."""
     not_cancelled = Event.cancelled_at.is_(None)
     not_over = or_(Event.ends_at.is_(None), Event.ends_at > now)
     return {

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from chatapp.actions.event_lifecycle import do_announce_due_statuses
 from chatapp.actions.presence import do_reap_dead_processes
+from chatapp.cluster.process_registry import beat, current_process_id, forget_process
 from chatapp.extensions import db, socketio
 from chatapp.models import ServerProcess
-from chatapp.process_registry import beat, current_process_id, forget_process
 
 log = logging.getLogger(__name__)
 _started_in_pid: int | None = None

@@ -1,5 +1,5 @@
 """The chat pages' forms: continue as a guest, create a room, create or edit an event, and the
-host's start/end/cancel buttons. Like :mod:`chatapp.forms`, they only parse; the rules live in
+host's start/end/cancel buttons. Like :mod:`chatapp.pages.forms`, they only parse; the rules live in
 the actions, whose errors the views attach to the field they name."""
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Optional
 
 from chatapp.actions.event_fields import EVENT_DESCRIPTION_MAX, EVENT_NAME_MAX
 from chatapp.actions.rooms import ROOM_CATEGORY_MAX, ROOM_DESCRIPTION_MAX, ROOM_NAME_MAX
-from chatapp.forms import USERNAME_HINTS
+from chatapp.pages.forms import USERNAME_HINTS
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 

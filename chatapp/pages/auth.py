@@ -11,21 +11,40 @@ import math
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
-from chatapp.actions.accounts import (do_authenticate, do_change_password, do_logout,
-                                      do_register, do_update_profile)
+from chatapp.actions.accounts import (
+    do_authenticate,
+    do_change_password,
+    do_logout,
+    do_register,
+    do_update_profile,
+)
 from chatapp.actions.sessions import do_create_guest
-from chatapp.client_address import client_ip
 from chatapp.errors import ChatError, RateLimited
 from chatapp.extensions import db
-from chatapp.forms import (LoginForm, LogoutForm, PasswordForm, ProfileForm, RegisterForm,
-                           attach_errors)
-from chatapp.identity import Actor, user_from_session
 from chatapp.models import User
-from chatapp.page_forms import GuestForm
+from chatapp.pages.chat_forms import GuestForm
+from chatapp.pages.forms import (
+    LoginForm,
+    LogoutForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    attach_errors,
+)
+from chatapp.security.client_address import client_ip
+from chatapp.security.identity import Actor, user_from_session
 
 auth = Blueprint("auth", __name__)
 

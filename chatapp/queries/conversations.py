@@ -1,12 +1,14 @@
-"""Private conversations as a list: who with, the latest message, how many are unread."""
+"""Private conversations: their messages as cursor pages, and the list of them with the latest
+message and how many are unread."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from chatapp.extensions import db
 from chatapp.models import ConversationRead, Message, User
+from chatapp.queries.rooms import page_of
 
 CONVERSATIONS_SHOWN = 50
 
@@ -61,3 +63,25 @@ def conversation_summaries(user_id: int, limit: int = CONVERSATIONS_SHOWN
     ).all())
     return [ConversationSummary(peers[row.peer_id], messages[row.last_id],
                                 unread.get(row.peer_id, 0)) for row in latest]
+
+
+def conversation_condition(user_id: int, other_id: int):
+    return and_(
+        Message.room_id.is_(None),
+        or_(
+            and_(Message.sender_id == user_id, Message.recipient_id == other_id),
+            and_(Message.sender_id == other_id, Message.recipient_id == user_id),
+        ),
+    )
+
+
+def conversation_page(user_id: int, other_id: int, *, before: int | None = None,
+                      after: int | None = None, limit: int) -> list[Message]:
+    """Private messages between two users, paged as :func:`room_messages_page`."""
+    stmt = select(Message).where(conversation_condition(user_id, other_id))
+    return page_of(stmt, before=before, after=after, limit=limit)
+
+
+def conversation_history(user_id: int, other_id: int, limit: int) -> list[Message]:
+    """The latest ``limit`` private messages between two users, oldest first."""
+    return list(reversed(conversation_page(user_id, other_id, limit=limit)))

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from flask import request
 
-from chatapp import broadcast
 from chatapp.actions.conversations import do_mark_conversation_read
-from chatapp.actions.messages import do_send_message, do_send_private_message
+from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
 from chatapp.actions.rooms import do_create_room, do_join_room, do_leave_room
 from chatapp.actions.sessions import do_login, do_set_status
 from chatapp.actions.typing import do_private_typing, do_room_typing
-from chatapp.actions.messages import RoomRef
-from chatapp.client_address import client_ip
 from chatapp.errors import AuthFailed, NotLoggedIn, NotMember
-from chatapp.identity import Actor
 from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.realtime import broadcast
+from chatapp.realtime.dispatch import ok
+from chatapp.realtime.socket_state import SocketState, state_of
+from chatapp.security.client_address import client_ip
+from chatapp.security.identity import Actor
 from chatapp.serializers import user_payload
-from chatapp.sockets.dispatch import ok
-from chatapp.sockets.state import SocketState, state_of
 from chatapp.validation import require_bool, require_int, require_object
 
 COMMUNITY_EVENTS = {

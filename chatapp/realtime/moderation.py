@@ -14,17 +14,28 @@ from flask import request
 
 from chatapp.actions.event_fields import check_event_id
 from chatapp.actions.event_lifecycle import check_event
-from chatapp.actions.membership import do_invite_member, do_remove_member, do_set_moderator
-from chatapp.actions.moderation import (do_ban, do_delete_message, do_kick, do_mute,
-                                        do_set_slow_mode, do_unban, do_unmute)
+from chatapp.actions.membership import (
+    do_invite_member,
+    do_remove_member,
+    do_set_moderator,
+)
+from chatapp.actions.moderation import (
+    do_ban,
+    do_delete_message,
+    do_kick,
+    do_mute,
+    do_set_slow_mode,
+    do_unban,
+    do_unmute,
+)
 from chatapp.actions.rooms import check_community_room
 from chatapp.errors import NotFound, NotLoggedIn
-from chatapp.identity import Actor
 from chatapp.models import Room
 from chatapp.models.room import ROOM_KIND_EVENT
-from chatapp.moderation_queries import user_in_room_named
-from chatapp.sockets.dispatch import ok
-from chatapp.sockets.state import state_of
+from chatapp.queries.moderation import user_in_room_named
+from chatapp.realtime.dispatch import ok
+from chatapp.realtime.socket_state import state_of
+from chatapp.security.identity import Actor
 from chatapp.timeutil import isoformat_z
 from chatapp.validation import require_bool, require_int, require_object
 

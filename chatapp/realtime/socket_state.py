@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chatapp.actions.messages import RoomRef
-from chatapp.identity import Actor
+from chatapp.security.identity import Actor
 
 
 @dataclass(slots=True)

@@ -3,19 +3,24 @@ from __future__ import annotations
 
 from flask import request
 
-from chatapp import broadcast, event_queries
-from chatapp.client_address import client_ip
 from chatapp.actions.event_fields import check_event_id
-from chatapp.actions.events import (check_joinable, do_event_typing, do_join_event,
-                                    do_leave_event)
+from chatapp.actions.events import (
+    check_joinable,
+    do_event_typing,
+    do_join_event,
+    do_leave_event,
+)
 from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.actions.sessions import do_login
 from chatapp.errors import AuthFailed, NotMember
-from chatapp.event_status import LIVE
+from chatapp.models.event_status import LIVE
 from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.queries import events as event_queries
+from chatapp.realtime import broadcast
+from chatapp.realtime.dispatch import ok
+from chatapp.realtime.socket_state import SocketState, state_of
+from chatapp.security.client_address import client_ip
 from chatapp.serializers import event_summary
-from chatapp.sockets.dispatch import ok
-from chatapp.sockets.state import SocketState, state_of
 from chatapp.validation import require_bool, require_object
 
 LIVE_EVENT_EVENTS = {
