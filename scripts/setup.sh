@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv and install the server's requirements (and, with --dev, the test tools).
+# Create .venv and install the server's requirements (and, with --dev, the test tools: the
+# Python ones, and the stock Node socket.io-client the front-end replay tests drive, from
+# tests/package-lock.json; Node.js and npm must be installed, or this fails with the reason).
 # --browser: make sure the browser tests have a Chromium: CHROMIUM_PATH (default
 # /usr/bin/chromium), else Debian's chromium and fonts-dejavu-core (so screenshots show text)
 # installed with apt-get, which needs root. Fails with the reason when it cannot.
@@ -47,6 +49,11 @@ PYTHON="${PYTHON:-python3}"
 .venv/bin/pip install --quiet --upgrade pip
 if [ "${1:-}" = "--dev" ]; then
   .venv/bin/pip install --quiet -r requirements-dev.txt
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "setup.sh: the tests drive the stock socket.io-client in Node.js: install node and npm" >&2
+    exit 1
+  fi
+  (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 else
   .venv/bin/pip install --quiet -r requirements.txt
 fi
