@@ -27,6 +27,12 @@ def room_message_payload(message_id: int, author: "Actor | User", content: str,
     }
 
 
+def wire_user_id(user: "Actor | User"):
+    """The id clients know a user by. Every user id that goes out is written through here, so
+    the id scheme lives in one place (today: the database id)."""
+    return user.user_id if hasattr(user, "user_id") else user.id
+
+
 def name_fields(user: "Actor | User") -> dict:
     """Our addition to every shape naming a user: how pages show them, the same live as
     after a reload (``displayName`` is null when the user has none; guests are marked)."""

@@ -65,3 +65,21 @@ def optional_text(data: dict, field: str, *, max_length: int, default: str = "")
     if value is None:
         return default
     return clean_text(value, field, max_length=max_length, required=False, single_line=True) or default
+
+
+WIRE_USER_ID_MAX = 64
+
+
+def require_user_ref(data: dict, field: str) -> str:
+    """A user id as a client sends it: the wire form is a string (a number is accepted from
+    older clients of ours). Returned as the canonical string; resolve it to a user with
+    :func:`chatapp.queries.users.user_by_wire_id`. New code takes every client-sent user id
+    through here, so the id scheme lives in one place."""
+    value = data.get(field)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if value is None:
+        raise Invalid(f"{field} is required", fields={field: "is required"})
+    if not isinstance(value, str) or not value.strip() or len(value) > WIRE_USER_ID_MAX:
+        raise Invalid(f"{field} must be a user id", fields={field: "must be a user id"})
+    return value.strip()
