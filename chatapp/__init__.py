@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 from chatapp import database
 from chatapp.config import load_config
 from chatapp.extensions import db, migrate, socketio
-from chatapp.security import origins, ratelimit
+from chatapp.security import jwt_tokens, origins, ratelimit
 from chatapp.validation import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     origins.init_app(app)
     ratelimit.init_app(app)
+    jwt_tokens.init_app(app)
     csrf.init_app(app)
     rendering.init_app(app)
     queue = app.config["REDIS_URL"]
@@ -69,6 +70,7 @@ class IdConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from chatapp.api import api
+    from chatapp.api.legacy_auth import legacy_auth
     from chatapp.pages import pages
     from chatapp.pages.auth import auth
     from chatapp.pages.forms import csrf
@@ -77,7 +79,9 @@ def register_blueprints(app: Flask) -> None:
     # reads the session cookie for GETs only, so a cookie alone never authorises a write.
     # (Socket.IO never reaches Flask's views: its middleware answers /socket.io first.)
     csrf.exempt(api)
+    csrf.exempt(legacy_auth)  # the old backend's REST auth, in its own shapes
     app.register_blueprint(api)
+    app.register_blueprint(legacy_auth)
     app.register_blueprint(auth)
     app.register_blueprint(pages)
 

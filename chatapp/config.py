@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(RuntimeError):
@@ -39,6 +40,17 @@ def env_bool(name: str, default: bool) -> bool:
 def env_list(name: str, default: str) -> list[str]:
     raw = env_str(name, default) or ""
     return [item.strip().rstrip("/") for item in raw.split(",") if item.strip()]
+
+
+def env_zone(name: str, default: str) -> str:
+    """An IANA time zone name (``Europe/Madrid``), checked now so a typo stops the start."""
+    zone = env_str(name, default)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{name} must be an IANA time zone such as Europe/Madrid, "
+                          f"got {zone!r}") from exc
+    return zone
 
 
 def normalise_database_url(url: str) -> str:
@@ -97,6 +109,15 @@ def load_config(instance_path: Path) -> dict:
         "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
         "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
         "EVENTS_AUTO_CREATE": env_bool("EVENTS_AUTO_CREATE", True),
+        # The zone of the old live-event protocol's display times (``3:07 pm``).
+        "EVENT_TIME_ZONE": env_zone("EVENT_TIME_ZONE", "UTC"),
+        # The host app's JWTs (see chatapp/security/jwt_tokens.py): off unless a key is set.
+        "JWT_SECRET": env_str("JWT_SECRET"),
+        "JWT_PUBLIC_KEY": env_str("JWT_PUBLIC_KEY"),
+        "JWT_ALGORITHMS": env_list("JWT_ALGORITHMS", "HS256"),
+        "JWT_ISSUER": env_str("JWT_ISSUER"),
+        "JWT_AUDIENCE": env_str("JWT_AUDIENCE"),
+        "JWT_ID_CLAIM": env_str("JWT_ID_CLAIM", "id"),
         "ALLOW_GUESTS": env_bool("ALLOW_GUESTS", True),
         "TOKEN_MAX_AGE": env_int("TOKEN_MAX_AGE", 7 * 24 * 3600),
         "POLICY_CACHE_SECONDS": env_int("POLICY_CACHE_SECONDS", 2),

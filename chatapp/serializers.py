@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask import current_app
+
 from chatapp.models.event_status import status_of
-from chatapp.timeutil import isoformat_z
+from chatapp.timeutil import clock_time, isoformat_z
 
 if TYPE_CHECKING:
     from chatapp.models import Event, Message, Room, User
@@ -15,11 +17,10 @@ if TYPE_CHECKING:
 def room_message_payload(message_id: int, author: "Actor | User", content: str,
                          created_at: datetime) -> dict:
     """A community-room message: ``{id, sender, userId, avatar, content, timestamp}``."""
-    user_id = author.user_id if hasattr(author, "user_id") else author.id
     return {
         "id": message_id,
         "sender": author.username,
-        "userId": user_id,
+        "userId": wire_user_id(author),
         "avatar": author.avatar,
         "content": content,
         "timestamp": isoformat_z(created_at),
@@ -27,10 +28,19 @@ def room_message_payload(message_id: int, author: "Actor | User", content: str,
     }
 
 
-def wire_user_id(user: "Actor | User"):
-    """The id clients know a user by. Every user id that goes out is written through here, so
-    the id scheme lives in one place (today: the database id)."""
-    return user.user_id if hasattr(user, "user_id") else user.id
+def wire_user_id(user: "Actor | User") -> str:
+    """The id clients know a user by, always a string (the old servers' ids were strings and
+    their clients compare them with ``===``). Every user id that goes out is written through
+    here, so the id scheme lives in one place.
+
+    A user of the host app (``external_id``: an id the app gave them, e.g. 24 hex digits) goes
+    by that id; anyone else by their own database id in decimal. External ids are never all
+    digits (see :func:`chatapp.validation.check_external_id`), so the two can never be mixed
+    up; :func:`chatapp.queries.users.user_by_wire_id` reads them back."""
+    external = getattr(user, "external_id", None)
+    if external:
+        return external
+    return str(user.user_id if hasattr(user, "user_id") else user.id)
 
 
 def name_fields(user: "Actor | User") -> dict:
@@ -48,8 +58,8 @@ def private_message_payload(message: "Message") -> dict:
     """A stored private message, for conversation history (REST and socket)."""
     return {
         "id": message.id,
-        "from": message.sender_id,
-        "to": message.recipient_id,
+        "from": wire_user_id(message.sender),
+        "to": wire_user_id(message.recipient),
         "sender": message.sender.username,
         "avatar": message.sender.avatar,
         "content": message.content,
@@ -71,17 +81,25 @@ def room_summary(room: "Room", users_count: int) -> dict:
 
 
 def user_payload(user: "Actor | User") -> dict:
-    user_id = user.user_id if hasattr(user, "user_id") else user.id
-    return {"userId": user_id, "username": user.username, "avatar": user.avatar,
+    return {"userId": wire_user_id(user), "username": user.username, "avatar": user.avatar,
             **name_fields(user)}
+
+
+def event_times(moment: datetime) -> dict:
+    """The times of the live-event protocol: ``timestamp`` as the old server sent it, a display
+    string (``3:07 pm``, in ``EVENT_TIME_ZONE``) that clients print as is, and our addition
+    ``isoTimestamp``, the exact moment (ISO 8601 UTC)."""
+    return {"timestamp": clock_time(moment, current_app.config["EVENT_TIME_ZONE"]),
+            "isoTimestamp": isoformat_z(moment)}
 
 
 def event_message_payload(message_id: int, author: "Actor | User", content: str,
                           created_at: datetime) -> dict:
-    """A live-event message: ``{id, text, username, timestamp}`` plus the author's userId."""
-    user_id = author.user_id if hasattr(author, "user_id") else author.id
-    return {"id": message_id, "text": content, "username": author.username,
-            "userId": user_id, "timestamp": isoformat_z(created_at), "avatar": author.avatar,
+    """A live-event message: ``{id, text, username, timestamp}`` as the old server sent it
+    (the id a string, the timestamp a display time, see :func:`event_times`), plus the
+    author's userId, avatar and names."""
+    return {"id": str(message_id), "text": content, "username": author.username,
+            "userId": wire_user_id(author), **event_times(created_at), "avatar": author.avatar,
             **name_fields(author)}
 
 
@@ -110,7 +128,7 @@ def event_summary(event: "Event", participant_count: int, message_count: int) ->
 def profile_payload(user: "User") -> dict:
     """A user as they see themselves (REST ``/api/users/me``, the token answer)."""
     return {
-        "userId": user.id,
+        "userId": wire_user_id(user),
         "username": user.username,
         "displayName": user.display_name,
         "avatar": user.avatar,

@@ -1,6 +1,7 @@
 """Checks on client payloads. Each raises :class:`Invalid` (or :class:`TooLarge`) naming the field."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -83,3 +84,19 @@ def require_user_ref(data: dict, field: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > WIRE_USER_ID_MAX:
         raise Invalid(f"{field} must be a user id", fields={field: "must be a user id"})
     return value.strip()
+
+
+EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@|+=-]{0,63}$")
+
+
+def check_external_id(value: Any) -> str | None:
+    """A host-app user id (from a JWT claim or an export), as a string, or None if it cannot
+    be one. All digits is refused: on the wire a decimal string names one of our own users
+    (see :func:`chatapp.serializers.wire_user_id`), so a host-app id like ``"17"`` would be
+    mistaken for ours."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value)
+    if not EXTERNAL_ID_PATTERN.match(text) or text.isdigit():
+        return None
+    return text

@@ -28,6 +28,12 @@ def is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_user_id(value) -> bool:
+    """User ids on the wire are non-empty strings, as the old servers' were (their clients
+    compare them with ``===``)."""
+    return isinstance(value, str) and bool(value)
+
+
 def assert_timestamp(value) -> datetime:
     """ISO 8601 in UTC ending in Z, and close to now (the server's clock is ours)."""
     assert isinstance(value, str) and ISO_Z.match(value), f"not an ISO 8601 UTC 'Z' time: {value!r}"
@@ -45,13 +51,13 @@ def assert_room_message(message: dict, *, author: ChatClient, content: str) -> N
     assert set(message) >= {"id", "sender", "userId", "avatar", "content", "timestamp"}, message
     assert is_int(message["id"]) and message["id"] > 0
     assert message["sender"] == author.user["username"]
-    assert message["userId"] == author.user["userId"] and is_int(message["userId"])
+    assert message["userId"] == author.user["userId"] and is_user_id(message["userId"])
     assert message["avatar"] == author.user["avatar"]
     assert message["content"] == content
     assert_timestamp(message["timestamp"])
 
 
-def uid(client: ChatClient) -> int:
+def uid(client: ChatClient) -> str:
     return client.user["userId"]
 
 

@@ -31,13 +31,27 @@ def iso_in(minutes: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+CLOCK = re.compile(r"^(1[0-2]|[1-9]):[0-5][0-9] (am|pm)$")
+
+
+def assert_event_times(payload: dict) -> datetime:
+    """The live-event protocol's times: ``timestamp`` the old display string (``3:07 pm``, in
+    the server's EVENT_TIME_ZONE: UTC in these tests) of the moment ``isoTimestamp`` names."""
+    moment = assert_timestamp(payload["isoTimestamp"])
+    assert CLOCK.match(payload["timestamp"]), payload
+    assert payload["timestamp"] == f"{moment.hour % 12 or 12}:{moment.minute:02d} " \
+        f"{'am' if moment.hour < 12 else 'pm'}", payload
+    return moment
+
+
 def assert_event_message(message: dict, *, text: str, username: str) -> None:
-    """A live-event message: ``{id, text, username, timestamp}`` (plus userId)."""
-    assert set(message) >= {"id", "text", "username", "userId", "timestamp"}, message
-    assert is_int(message["id"]) and message["id"] > 0, message
-    assert is_int(message["userId"]), message
+    """A live-event message: ``{id, text, username, timestamp}`` as the old server sent it (a
+    string id, a display time), plus userId and isoTimestamp."""
+    assert set(message) >= {"id", "text", "username", "userId", "timestamp", "isoTimestamp"}, message
+    assert isinstance(message["id"], str) and message["id"].isdigit(), message
+    assert isinstance(message["userId"], str) and message["userId"], message  # as the wire has it
     assert (message["text"], message["username"]) == (text, username), message
-    assert_timestamp(message["timestamp"])
+    assert_event_times(message)
 
 
 def logged_in(connect, name: str) -> ChatClient:

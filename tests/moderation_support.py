@@ -17,6 +17,7 @@ from chatapp.extensions import db
 from chatapp.models import ModerationRecord, Room, RoomPresence
 from chatapp.realtime import broadcast
 from chatapp.security.identity import Actor
+from chatapp.serializers import wire_user_id
 from tests.unit_support import bus, login  # noqa: F401
 
 
@@ -86,10 +87,16 @@ def records(room_id: int) -> list[tuple[str, int, int | None]]:
 
 
 def uid(result: LoginResult) -> int:
+    """The database id (what actions take)."""
     return result.actor.user_id
 
 
+def wid(result: LoginResult) -> str:
+    """The wire id (what payloads carry)."""
+    return wire_user_id(result.actor)
+
+
 def who(result: LoginResult) -> dict:
-    return {"userId": result.actor.user_id, "username": result.actor.username,
+    return {"userId": wid(result), "username": result.actor.username,
             "avatar": result.actor.avatar, "displayName": result.actor.display_name,
             "isGuest": result.actor.is_guest}

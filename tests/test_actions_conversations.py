@@ -7,7 +7,7 @@ from chatapp.actions.conversations import do_mark_conversation_read
 from chatapp.actions.messages import do_send_private_message
 from chatapp.errors import NotFound
 from chatapp.queries.conversations import conversation_summaries, unread_from
-from tests.unit_support import Emit, bus, fresh_scalar, login  # noqa: F401
+from tests.unit_support import Emit, bus, fresh_scalar, login, wire  # noqa: F401
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_messages_from_a_peer_are_unread_until_the_conversation_is_read(bus, app
 
     up_to = do_mark_conversation_read(ana, ben.user_id)
 
-    assert bus.emits == [Emit("conversation:read", {"userId": ben.user_id},
+    assert bus.emits == [Emit("conversation:read", {"userId": wire(ben)},
                               f"user:{ana.user_id}", None)]
     assert fresh_scalar(app, "SELECT last_read_id FROM conversation_reads "
                              "WHERE user_id = :u AND peer_id = :p",

@@ -25,6 +25,7 @@ from tests.moderation_support import (  # noqa: F401
     records,
     sockets_in,
     uid,
+    wid,
     who,
 )
 from tests.unit_support import NOW_Z, Emit, bus, login  # noqa: F401
@@ -44,7 +45,7 @@ def private(bus, left):
 
 def test_the_owner_appoints_and_dismisses_moderators(bus, cast):
     assert do_appoint_moderator(cast.olga.actor, cast.room, uid(cast.ana)) is True
-    payload = {"roomId": cast.rid, "userId": uid(cast.ana), "username": "ana"}
+    payload = {"roomId": cast.rid, "userId": wid(cast.ana), "username": "ana"}
     assert bus.emits == [Emit("room:moderator", {**payload, "isModerator": True},
                               to=cast.channel)]
     do_mute(cast.ana.actor, cast.room, uid(cast.ben), 60)  # Ana moderates now
@@ -123,13 +124,13 @@ def test_removing_a_member_takes_them_out_of_a_private_room(bus, private, left):
     bus.clear()
 
     do_remove_member(private.olga.actor, private.room, uid(private.ana))
-    kicked = {"roomId": private.rid, "userId": uid(private.ana), "username": "ana",
+    kicked = {"roomId": private.rid, "userId": wid(private.ana), "username": "ana",
               "by": who(private.olga)}
     channel = private.channel
     assert bus.emits == [
         Emit("room:user:kicked", kicked, to=channel),
         Emit("room:user:kicked", kicked, to=f"user:{uid(private.ana)}"),
-        Emit("room:user:left", {"roomId": private.rid, "userId": uid(private.ana),
+        Emit("room:user:left", {"roomId": private.rid, "userId": wid(private.ana),
                                 "timestamp": NOW_Z}, to=channel),
         Emit("rooms:update", {"id": private.rid, "usersCount": 1}, to=channel),
     ]
@@ -143,7 +144,7 @@ def test_removing_a_member_takes_them_out_of_a_private_room(bus, private, left):
 
 def test_removing_a_moderator_from_a_public_room_dismisses_them(bus, cast, left):
     do_remove_member(cast.olga.actor, cast.room, uid(cast.mia))
-    assert bus.emits == [Emit("room:moderator", {"roomId": cast.rid, "userId": uid(cast.mia),
+    assert bus.emits == [Emit("room:moderator", {"roomId": cast.rid, "userId": wid(cast.mia),
                                                  "username": "mia", "isModerator": False},
                               to=cast.channel)]
     assert left == [] and "sid-m" in sockets_in(cast.rid)  # a public room stays open to them

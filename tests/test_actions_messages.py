@@ -8,7 +8,8 @@ from chatapp.actions.typing import do_private_typing
 from chatapp.errors import Invalid, NotFound, TooLarge
 from chatapp.extensions import db
 from chatapp.models import Message
-from tests.unit_support import GUEST_NAME, NOW_Z, Emit, bus, count, fresh_scalar, login  # noqa: F401
+from tests.unit_support import (  # noqa: F401
+    GUEST_NAME, NOW_Z, Emit, bus, count, fresh_scalar, login, wire)
 
 ROOM_1 = RoomRef(1, "community")
 
@@ -27,7 +28,7 @@ def test_room_message_is_committed_then_sent_to_the_room(bus, app):
 
     payload = do_send_message(ana.actor, ROOM_1, "  hello there \n")
 
-    message = {"id": 1, "sender": "ana", "userId": 1, "avatar": "a.png",
+    message = {"id": 1, "sender": "ana", "userId": wire(ana), "avatar": "a.png",
                "content": "hello there", "timestamp": NOW_Z, **GUEST_NAME}
     assert payload == message
     assert bus.emits == [Emit("room:message:new", {"roomId": 1, "message": message},
@@ -90,9 +91,9 @@ def test_private_message_goes_to_every_tab_of_both_users(bus, app):
 
     sent = do_send_private_message(ana.actor, ben.actor.user_id, " psst ")
 
-    assert sent == {"id": 1, "to": 2, "content": "psst", "timestamp": NOW_Z}
+    assert sent == {"id": 1, "to": wire(ben), "content": "psst", "timestamp": NOW_Z}
     assert bus.emits == [
-        Emit("message:private", {"id": 1, "from": 1, "to": 2, "sender": "ana",
+        Emit("message:private", {"id": 1, "from": wire(ana), "to": wire(ben), "sender": "ana",
                                  "avatar": "a.png", "content": "psst", "timestamp": NOW_Z,
                                  **GUEST_NAME},
              to="user:2"),
@@ -141,7 +142,7 @@ def test_private_typing_goes_to_every_tab_of_the_recipient(bus, is_typing):
     ana = login(bus, "sid-a", "ana")
     login(bus, "sid-b", "ben")
     do_private_typing(ana.actor, 2, is_typing)
-    assert bus.emits == [Emit("user:typing:private", {"from": 1, "isTyping": is_typing},
+    assert bus.emits == [Emit("user:typing:private", {"from": wire(ana), "isTyping": is_typing},
                               to="user:2")]
 
 

@@ -30,7 +30,7 @@ from chatapp.queries import rooms as room_queries
 from chatapp.queries.moderation import moderation_log, record_payloads
 from chatapp.security import authz
 from chatapp.timeutil import isoformat_z, utcnow
-from tests.moderation_support import admin, cast, left, records, sockets_in, uid, who  # noqa: F401
+from tests.moderation_support import admin, cast, left, records, sockets_in, uid, wid, who  # noqa: F401
 from tests.unit_support import NOW_Z, Emit, bus, fresh_scalar, login  # noqa: F401
 
 
@@ -112,7 +112,7 @@ def test_a_mute_is_announced_and_blocks_posting_and_typing_until_it_ends(bus, ca
     until = do_mute(cast.mia.actor, cast.room, uid(cast.ana), 60)
     assert until - utcnow() > timedelta(seconds=58)
     assert bus.emits == [Emit("room:user:muted", {
-        "roomId": cast.rid, "userId": uid(cast.ana), "username": "ana",
+        "roomId": cast.rid, "userId": wid(cast.ana), "username": "ana",
         "until": isoformat_z(until), "by": who(cast.mia)}, to=cast.channel)]
     assert records(cast.rid)[-1] == ("mute", uid(cast.mia), uid(cast.ana))
     bus.clear()
@@ -135,7 +135,7 @@ def test_unmute_lifts_a_mute_at_once(bus, cast):
     do_mute(cast.olga.actor, cast.room, uid(cast.ana), 3600)
     bus.clear()
     do_unmute(cast.mia.actor, cast.room, uid(cast.ana))
-    assert bus.emits == [Emit("room:user:unmuted", {"roomId": cast.rid, "userId": uid(cast.ana),
+    assert bus.emits == [Emit("room:user:unmuted", {"roomId": cast.rid, "userId": wid(cast.ana),
                                                     "username": "ana"}, to=cast.channel)]
     assert db.session.get(RoomMute, (cast.rid, uid(cast.ana))) is None
     say(cast.ana, cast)
@@ -177,11 +177,11 @@ def test_a_kick_takes_every_socket_of_the_user_out_and_is_announced(bus, cast, l
     do_kick(cast.mia.actor, cast.room, uid(cast.ana))
     assert sorted(left) == [("sid-a", cast.channel), ("sid-a2", cast.channel)]
     assert sockets_in(cast.rid) == {"sid-o", "sid-m"}
-    kicked = {"roomId": cast.rid, "userId": uid(cast.ana), "username": "ana", "by": who(cast.mia)}
+    kicked = {"roomId": cast.rid, "userId": wid(cast.ana), "username": "ana", "by": who(cast.mia)}
     assert bus.emits == [
         Emit("room:user:kicked", kicked, to=cast.channel),
         Emit("room:user:kicked", kicked, to=f"user:{uid(cast.ana)}"),
-        Emit("room:user:left", {"roomId": cast.rid, "userId": uid(cast.ana), "timestamp": NOW_Z},
+        Emit("room:user:left", {"roomId": cast.rid, "userId": wid(cast.ana), "timestamp": NOW_Z},
              to=cast.channel),
         Emit("rooms:update", {"id": cast.rid, "usersCount": 2}),
     ]
@@ -204,7 +204,7 @@ def test_a_ban_is_stored_takes_the_user_out_and_keeps_them_out(bus, cast, left, 
     bus.on_emit = lambda emit: seen.append(fresh_scalar(app, "SELECT count(*) FROM room_bans"))
     do_ban(cast.mia.actor, cast.room, uid(cast.ana), "  spam ")
     assert seen and set(seen) == {1}  # committed before anything was announced
-    banned = {"roomId": cast.rid, "userId": uid(cast.ana), "username": "ana", "by": who(cast.mia),
+    banned = {"roomId": cast.rid, "userId": wid(cast.ana), "username": "ana", "by": who(cast.mia),
               "reason": "spam"}
     assert bus.emits[:2] == [Emit("room:user:banned", banned, to=cast.channel),
                              Emit("room:user:banned", banned, to=f"user:{uid(cast.ana)}")]
@@ -229,7 +229,7 @@ def test_unban_lets_the_user_back_in(bus, cast, left):
     do_ban(cast.mia.actor, cast.room, uid(cast.ana))
     bus.clear()
     do_unban(cast.mia.actor, cast.room, uid(cast.ana))
-    unbanned = {"roomId": cast.rid, "userId": uid(cast.ana), "username": "ana"}
+    unbanned = {"roomId": cast.rid, "userId": wid(cast.ana), "username": "ana"}
     assert bus.emits == [Emit("room:user:unbanned", unbanned, to=cast.channel),
                          Emit("room:user:unbanned", unbanned, to=f"user:{uid(cast.ana)}")]
     do_join_room("sid-a", cast.ana.actor, cast.rid)
@@ -291,8 +291,8 @@ def test_the_record_says_who_did_what_to_whom_and_when(bus, cast, left):
 
     log = record_payloads(moderation_log(cast.rid))
     assert [e["action"] for e in log] == ["kick", "mute", "delete_message", "appoint_moderator"]
-    assert log[0]["actor"] == {"userId": uid(cast.olga), "username": "olga"}
-    assert log[0]["target"] == {"userId": uid(cast.ana), "username": "ana"}
+    assert log[0]["actor"] == {"userId": wid(cast.olga), "username": "olga"}
+    assert log[0]["target"] == {"userId": wid(cast.ana), "username": "ana"}
     assert log[2]["messageId"] == message["id"] and log[1]["detail"].startswith("60s until ")
     assert all(e["timestamp"].endswith("Z") for e in log)
     assert [e["id"] for e in record_payloads(moderation_log(cast.rid, before=log[1]["id"]))] \

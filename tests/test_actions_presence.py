@@ -15,6 +15,7 @@ from tests.unit_support import (  # noqa: F401
     count,
     login,
     set_heartbeat_age,
+    wire,
 )
 
 # --- do_remove_socket --------------------------------------------------------------------
@@ -28,7 +29,7 @@ def test_last_socket_leaves_its_rooms_and_goes_offline(bus):
     bus.clear()
 
     do_remove_socket("sid-a")
-    a = ana.actor.user_id
+    a = wire(ana)
     assert len(bus.emits) == 5
     # The rooms may be announced in any order, each as "left" followed by its new count.
     pairs = sorted([bus.emits[0:2], bus.emits[2:4]], key=lambda pair: pair[0].data["roomId"])
@@ -62,7 +63,8 @@ def test_other_socket_outside_the_room_keeps_the_user_online(bus):
 
     do_remove_socket("sid-a")
     assert bus.emits == [
-        Emit("room:user:left", {"roomId": 1, "userId": 1, "timestamp": NOW_Z}, to="room:1"),
+        Emit("room:user:left", {"roomId": 1, "userId": wire(ana), "timestamp": NOW_Z},
+             to="room:1"),
         Emit("rooms:update", {"id": 1, "usersCount": 0}),
     ]
 
@@ -91,7 +93,7 @@ def test_sockets_of_a_dead_process_are_announced_like_disconnects(bus, monkeypat
     bus.clear()
 
     assert do_reap_dead_processes(me) == 1
-    b = ben.actor.user_id
+    b = wire(ben)
     assert bus.emits == [
         Emit("room:user:left", {"roomId": 1, "userId": b, "timestamp": NOW_Z}, to="room:1"),
         Emit("rooms:update", {"id": 1, "usersCount": 2}),
@@ -125,11 +127,11 @@ def test_process_named_dead_is_reaped_even_with_a_fresh_heartbeat(bus, monkeypat
     me = current_process_id()
     dead = add_process("restarted")
     as_process(monkeypatch, dead)
-    login(bus, "sid-b", "ben")
+    ben = login(bus, "sid-b", "ben")
     as_process(monkeypatch, me)
 
     assert do_reap_dead_processes(me, also_dead=[dead]) == 1
-    assert bus.emits == [Emit("user:offline", {"userId": 1})]
+    assert bus.emits == [Emit("user:offline", {"userId": wire(ben)})]
 
 
 def test_user_with_two_sockets_on_a_dead_process_is_announced_once(bus, monkeypatch):

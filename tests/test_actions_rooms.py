@@ -10,7 +10,7 @@ from chatapp.errors import Conflict, Invalid, NotFound, NotMember, TooLarge
 from chatapp.extensions import db
 from chatapp.models import Room, RoomPresence
 from chatapp.models.room import ROOM_KIND_EVENT
-from tests.unit_support import GUEST_NAME, NOW_Z, Emit, bus, count, login, user  # noqa: F401
+from tests.unit_support import GUEST_NAME, NOW_Z, Emit, bus, count, login, user, wire  # noqa: F401
 
 
 def presence() -> set[tuple[str, int]]:
@@ -84,7 +84,7 @@ def test_history_holds_the_stored_messages_oldest_first(bus):
     assert history == [first, second]
     assert bus.emits[0] == Emit("room:history", {"roomId": 2, "messages": [first, second]},
                                 to="sid-a")
-    assert first == {"id": 1, "sender": "ana", "userId": 1, "avatar": None, "content": "one",
+    assert first == {"id": 1, "sender": "ana", "userId": wire(ana), "avatar": None, "content": "one",
                      "timestamp": NOW_Z, **GUEST_NAME}
 
 
@@ -125,7 +125,8 @@ def test_leave_announces_to_the_room_and_updates_count(bus):
 
     assert do_leave_room("sid-a", ana.actor, 1).id == 1
     assert bus.emits == [
-        Emit("room:user:left", {"roomId": 1, "userId": 1, "timestamp": NOW_Z}, to="room:1"),
+        Emit("room:user:left", {"roomId": 1, "userId": wire(ana), "timestamp": NOW_Z},
+             to="room:1"),
         Emit("rooms:update", {"id": 1, "usersCount": 1}),
     ]
     assert bus.unsubscribed == [("sid-a", "room:1")]
@@ -223,6 +224,6 @@ def test_bad_room_is_refused(bus, data, error):
 def test_room_typing_goes_to_the_others_in_the_room(bus, is_typing):
     ana = login(bus, "sid-a", "ana")
     do_room_typing("sid-a", ana.actor, 4, is_typing)
-    assert bus.emits == [Emit("user:typing", {"roomId": 4, "userId": 1, "username": "ana",
+    assert bus.emits == [Emit("user:typing", {"roomId": 4, "userId": wire(ana), "username": "ana",
                                               "isTyping": is_typing},
                               to="room:4", skip_sid="sid-a")]

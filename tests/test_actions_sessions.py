@@ -25,6 +25,7 @@ from tests.unit_support import (  # noqa: F401
     default_rooms,
     login,
     user,
+    wire,
 )
 
 # --- do_login ----------------------------------------------------------------------------
@@ -32,7 +33,7 @@ from tests.unit_support import (  # noqa: F401
 def test_guest_login_emits_rooms_session_and_online(bus):
     result = do_login("sid-a", username="  ana ", avatar="a.png")
 
-    ana = {"userId": 1, "username": "ana", "avatar": "a.png", **GUEST_NAME}
+    ana = {"userId": wire(result), "username": "ana", "avatar": "a.png", **GUEST_NAME}
     assert bus.emits == [
         Emit("rooms:list", default_rooms(), to="sid-a"),
         Emit("user:session", {**ana, "token": result.token}, to="sid-a"),
@@ -55,7 +56,7 @@ def test_second_socket_with_token_does_not_announce_online_again(bus):
         Emit("rooms:list", default_rooms(), to="sid-b"),
         Emit("user:session", {**ana, "token": second.token}, to="sid-b"),
     ]
-    assert bus.subscribed == [("sid-b", f"user:{ana['userId']}")]
+    assert bus.subscribed == [("sid-b", f"user:{first.actor.user_id}")]
     assert second.actor == first.actor
     assert count(User) == 1 and count(Connection) == 2
 
@@ -119,7 +120,7 @@ def test_reserved_guest_name_is_invalid_and_writes_nothing(bus, name):
 def test_unsafe_guest_avatar_is_dropped(bus, avatar):
     result = do_login("sid-a", username="ana", avatar=avatar)
     assert result.actor.avatar is None and db.session.get(User, 1).avatar is None
-    assert bus.emits[1] == Emit("user:session", {"userId": 1, "username": "ana", "avatar": None,
+    assert bus.emits[1] == Emit("user:session", {"userId": wire(result), "username": "ana", "avatar": None,
                                                  **GUEST_NAME, "token": result.token},
                                 to="sid-a")
 
@@ -166,7 +167,7 @@ def test_token_switches_a_socket_to_another_identity(bus):
     bus.clear()
 
     result = do_login("sid-a", token=ben.token)
-    a, b = ana.actor.user_id, ben.actor.user_id
+    a = wire(ana)
     assert bus.emits == [
         Emit("room:user:left", {"roomId": 1, "userId": a, "timestamp": NOW_Z}, to="room:1"),
         Emit("rooms:update", {"id": 1, "usersCount": 0}),
@@ -174,7 +175,7 @@ def test_token_switches_a_socket_to_another_identity(bus):
         Emit("rooms:list", default_rooms(), to="sid-a"),
         Emit("user:session", {**user(ben), "token": result.token}, to="sid-a"),
     ]
-    assert db.session.get(Connection, "sid-a").user_id == b
+    assert db.session.get(Connection, "sid-a").user_id == ben.actor.user_id
     assert count(RoomPresence) == 0
 
 
@@ -192,7 +193,7 @@ def test_token_switch_unsubscribes_the_old_identitys_channels(bus):
 def test_set_status_stores_and_tells_everyone_else(bus):
     ana = login(bus, "sid-a", "ana")
     assert do_set_status("sid-a", ana.actor, "  studying  ") == "studying"
-    assert bus.emits == [Emit("user:status:update", {"userId": 1, "status": "studying"},
+    assert bus.emits == [Emit("user:status:update", {"userId": wire(ana), "status": "studying"},
                               skip_sid="sid-a")]
     assert db.session.get(User, 1).status == "studying"
 

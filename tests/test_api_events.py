@@ -14,6 +14,7 @@ from chatapp.actions.sessions import do_login
 from chatapp.extensions import db
 from chatapp.models import User
 from chatapp.security.identity import issue_token
+from chatapp.serializers import wire_user_id
 from tests.api_events_support import (  # noqa: F401
     account,
     create,
@@ -66,7 +67,7 @@ def test_details_show_participants_and_counts(client, host):
     assert (body["participantCount"], body["messageCount"]) == (2, 3)
     assert (body["id"], body["name"], body["description"], body["status"]) == \
         ("talk", "Talk", "About things", "live")
-    assert body["host"] == {"userId": actor.user_id, "username": "hana", "avatar": None,
+    assert body["host"] == {"userId": wire_user_id(actor), "username": "hana", "avatar": None,
                             "displayName": None, "isGuest": False}
     assert (body["chatBeforeStart"], body["adHoc"]) == (False, False)
     assert error_of(client.get("/api/events/nope"), 404, "not_found")

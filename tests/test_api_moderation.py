@@ -13,7 +13,7 @@ from chatapp.extensions import db
 from chatapp.models import RoomBan, RoomMember, User
 from chatapp.security.identity import issue_token
 from chatapp.timeutil import utcnow
-from tests.moderation_support import cast, left, records, uid  # noqa: F401
+from tests.moderation_support import cast, left, records, uid, wid  # noqa: F401
 from tests.unit_support import Emit, bus, login  # noqa: F401
 
 
@@ -56,7 +56,7 @@ def test_bans_mutes_kicks_and_members(client, bus, cast):
     banned = client.post(f"{base}/bans", json={"userId": uid(cast.ben), "reason": "spam"},
                          headers=owner)
     assert banned.status_code == 201, banned.get_json()
-    assert banned.get_json()["reason"] == "spam" and banned.get_json()["userId"] == uid(cast.ben)
+    assert banned.get_json()["reason"] == "spam" and banned.get_json()["userId"] == wid(cast.ben)
     error_of(client.get(f"{base}/messages", headers=auth(cast.ben)), 403, "banned")
     assert client.delete(f"{base}/bans/{uid(cast.ben)}", headers=owner).status_code == 204
     assert db.session.get(RoomBan, (cast.rid, uid(cast.ben))) is None
@@ -73,7 +73,7 @@ def test_bans_mutes_kicks_and_members(client, bus, cast):
                        headers=owner).status_code == 204
     member = client.post(f"{base}/members", json={"userId": uid(cast.ben), "role": "moderator"},
                          headers=owner)
-    assert member.get_json() == {"userId": uid(cast.ben), "role": "moderator"}
+    assert member.get_json() == {"userId": wid(cast.ben), "role": "moderator"}
     assert db.session.get(RoomMember, (cast.rid, uid(cast.ben))).role == "moderator"
     error_of(client.post(f"{base}/members", json={"userId": uid(cast.ana)},
                          headers=auth(cast.mia)), 403, "forbidden")
@@ -94,7 +94,7 @@ def test_slow_mode_and_the_record(client, bus, cast):
 
     page = client.get(f"{base}/moderation?limit=1", headers=auth(cast.mia)).get_json()
     assert [r["action"] for r in page["records"]] == ["slow_mode"]
-    assert page["records"][0]["actor"] == {"userId": uid(cast.mia), "username": "mia"}
+    assert page["records"][0]["actor"] == {"userId": wid(cast.mia), "username": "mia"}
     older = client.get(f"{base}/moderation?before={page['nextBefore']}",
                        headers=auth(cast.mia)).get_json()
     assert [r["action"] for r in older["records"]] == ["appoint_moderator"]

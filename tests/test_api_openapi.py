@@ -21,6 +21,7 @@ from chatapp.extensions import db
 from chatapp.models import User
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.security.identity import issue_token
+from chatapp.serializers import wire_user_id
 from tests.openapi_support import PASSWORD, ana, bearer, ben, call, hana, openapi, spec  # noqa: F401
 from tests.unit_support import bus  # noqa: F401
 
@@ -135,7 +136,7 @@ def test_create_token(call, bus):  # noqa: F811
     user = do_register("Hana", PASSWORD, display_name="Hana H.")
     answer = call("POST", "/api/auth/token", 201,
                   json={"username": " hana ", "password": PASSWORD}).get_json()
-    assert answer["user"] == {"userId": user.id, "username": "Hana", "displayName": "Hana H.",
+    assert answer["user"] == {"userId": wire_user_id(user), "username": "Hana", "displayName": "Hana H.",
                               "avatar": None, "status": None, "isGuest": False, "isAdmin": False}
     assert answer["expiresAt"].endswith("Z")
     me = call("GET", "/api/users/me", 200, headers=bearer(answer["token"])).get_json()
@@ -184,7 +185,7 @@ def test_logout_revokes_every_token(call, bus):  # noqa: F811
 
 def test_my_profile(call, ana, hana):
     guest = call("GET", "/api/users/me", 200, headers=bearer(ana.token)).get_json()
-    assert guest == {"userId": ana.actor.user_id, "username": "ana", "displayName": None,
+    assert guest == {"userId": wire_user_id(ana.actor), "username": "ana", "displayName": None,
                      "avatar": "a.png", "status": None, "isGuest": True, "isAdmin": False}
     me = call("GET", "/api/users/me", 200, headers=bearer(hana.token)).get_json()
     assert set(me) == PROFILE_KEYS and (me["username"], me["isGuest"]) == ("hana", False)

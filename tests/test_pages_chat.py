@@ -135,7 +135,7 @@ def test_conversation_page_shows_both_sides_to_its_two_people_only(app, client, 
         do_send_private_message(Actor.of(db.session.get(User, alice)), bob, "tell me more")
     html = client.get(f"/conversations/{bob}").get_data(as_text=True)
     assert html.index("secret plans") < html.index("tell me more")
-    assert page_data(html)["peer"]["userId"] == bob
+    assert page_data(html)["peer"]["userId"] == str(bob)  # a local user goes by its id in decimal
     third = app.test_client()
     register(third, "cyril")
     assert "secret plans" not in third.get(f"/conversations/{bob}").get_data(as_text=True)

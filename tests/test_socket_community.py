@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from tests.e2e_support import (DEFAULT_ROOMS, api_get, assert_room_message, assert_timestamp,
-                               assert_user, is_int, join, login, new_room, room_page, send, uid)
+                               assert_user, is_int, is_user_id, join, login, new_room, room_page, send, uid)
 from tests.helpers import settle
 
 
 def test_login_answers_with_the_room_list(server, connect, unique):
     ana = connect()
     ack = ana.login(unique("ana"), avatar="https://example.org/ana.png")
-    assert is_int(ack["user"]["userId"])
+    assert is_user_id(ack["user"]["userId"])
     assert ack["user"]["avatar"] == "https://example.org/ana.png"
     assert isinstance(ack["token"], str) and ack["token"]
     rooms = ana.wait_for("rooms:list")
@@ -33,13 +33,13 @@ def test_private_message_reaches_recipient_and_confirms_to_sender(connect, uniqu
 
     got = ben.wait_for("message:private", lambda d: d["content"] == "hi ben")
     assert set(got) >= {"from", "sender", "avatar", "content", "timestamp"}
-    assert got["from"] == uid(ana) and is_int(got["from"])
+    assert got["from"] == uid(ana) and is_user_id(got["from"])
     assert got["sender"] == ana.user["username"]
     assert got["avatar"] == "https://example.org/a.png"
     assert_timestamp(got["timestamp"])
 
     sent = ana.wait_for("message:private:sent")
-    assert sent["to"] == uid(ben) and is_int(sent["to"])
+    assert sent["to"] == uid(ben) and is_user_id(sent["to"])
     assert sent["content"] == "hi ben"
     assert sent["timestamp"] == got["timestamp"]
     settle()
@@ -96,7 +96,7 @@ def test_room_leave_announces_and_stops_delivery(connect, unique):
     ack = ben.call("room:leave", {"roomId": room})
     assert ack["ok"], ack
     left = owner.wait_for("room:user:left", lambda d: d["roomId"] == room)
-    assert left["userId"] == uid(ben) and is_int(left["userId"])
+    assert left["userId"] == uid(ben) and is_user_id(left["userId"])
     assert_timestamp(left["timestamp"])
     cara.wait_for("rooms:update", lambda d: d["id"] == room and d["usersCount"] == 1)
 
@@ -204,6 +204,6 @@ def test_disconnect_leaves_every_room_and_goes_offline(connect, unique):
     for room in (room_a, room_b):
         dave.wait_for("rooms:update", lambda d, r=room: d["id"] == r and d["usersCount"] == 1)
     for other in (ben, cara, dave):
-        assert is_int(other.wait_for("user:offline", lambda d: d["userId"] == uid(ana))["userId"])
+        assert is_user_id(other.wait_for("user:offline", lambda d: d["userId"] == uid(ana))["userId"])
     settle()
     assert dave.received("room:user:left") == []  # not in those rooms

@@ -1,8 +1,8 @@
 """PROTOCOL.md section B, row by row, against the real server with several real clients."""
 from __future__ import annotations
 
-from tests.event_support import (active_ids, api, assert_event_message, assert_refused,
-                                 assert_timestamp, create_event, iso_in, is_int, join_event,
+from tests.event_support import (active_ids, api, assert_event_message, assert_event_times,
+                                 assert_refused, create_event, iso_in, is_int, join_event,
                                  listed_ids, logged_in, patch_event, register_account, say,
                                  second_tab)
 from tests.helpers import settle
@@ -17,7 +17,7 @@ def test_join_announces_joiner_and_sends_latest_history(server, connect, unique)
     assert ack["user"] == ana_name
     joined = ana.wait_for("userJoined")
     assert (joined["user"], joined["participants"]) == (ana_name, [ana_name])
-    assert_timestamp(joined["timestamp"])
+    assert_event_times(joined)
     first = ana.wait_for("eventHistory")
     assert (first["messages"], first["participants"]) == ([], [ana_name])
     assert first["event"]["id"] == eid and first["event"]["status"] == "live"
@@ -87,7 +87,7 @@ def test_leave_announces_updated_participants_and_stops_delivery(connect, unique
     assert ben.call("leaveEvent")["ok"] is True
     left = ana.wait_for("userLeft")
     assert (left["user"], left["participants"]) == (ben.user["username"], [ana.user["username"]])
-    assert_timestamp(left["timestamp"])
+    assert_event_times(left)
     say(ana, "after ben left")
     settle()
     assert ben.received("newMessage") == []

@@ -25,6 +25,8 @@ from chatapp.cluster import process_registry
 from chatapp.extensions import db
 from chatapp.models import ServerProcess
 from chatapp.realtime import broadcast
+from chatapp.security.identity import Actor
+from chatapp.serializers import wire_user_id
 from chatapp.timeutil import utcnow
 
 # The instant actions stamp on what they write and announce (``utcnow`` in the action modules).
@@ -111,7 +113,12 @@ def login(bus: Recorder, sid: str, username: str | None = None, *, token: str | 
 def user(result: LoginResult) -> dict:
     """The ``{userId, username, avatar}`` shape of a logged-in user."""
     a = result.actor
-    return {"userId": a.user_id, "username": a.username, "avatar": a.avatar, **GUEST_NAME}
+    return {"userId": wire(a), "username": a.username, "avatar": a.avatar, **GUEST_NAME}
+
+
+def wire(who: "LoginResult | Actor") -> str:
+    """The id a user goes by in payloads (made by the server's own function)."""
+    return wire_user_id(who.actor if isinstance(who, LoginResult) else who)
 
 
 def default_rooms(counts: dict[int, int] | None = None) -> list[dict]:

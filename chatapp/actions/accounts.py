@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from chatapp.errors import AuthFailed, Conflict, Invalid
@@ -20,6 +21,7 @@ RESERVED_NAMES = frozenset({
 })
 PASSWORD_MIN, PASSWORD_MAX = 10, 200
 DISPLAY_NAME_MAX, AVATAR_MAX, STATUS_MAX = 64, 500, 100
+EMAIL_MAX = 254
 
 
 def is_reserved(name: str) -> bool:
@@ -57,16 +59,50 @@ def account_named(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.account_key == username.lower()))
 
 
-def do_register(username: object, password: object, *, display_name: object = None) -> User:
-    """Create an account. Names are unique case-insensitively among accounts."""
+def check_email(email: object) -> str:
+    """A syntactically valid address (no DNS look-up), normalised and lower-cased: emails are
+    unique case-insensitively."""
+    if not isinstance(email, str) or not email.strip():
+        raise Invalid("email is required", fields={"email": "is required"})
+    try:
+        address = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise Invalid(f"email: {exc}", fields={"email": "not a valid email address"}) from None
+    if len(address) > EMAIL_MAX:
+        raise Invalid("email is too long", fields={"email": f"at most {EMAIL_MAX} characters"})
+    return address.lower()
+
+
+def account_with_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.lower()))
+
+
+def account_for_sign_in(identifier: str) -> User | None:
+    """The account a sign-in names: by email when it has an ``@`` (usernames never do), else
+    by username."""
+    if "@" in identifier:
+        try:
+            return account_with_email(check_email(identifier))
+        except Invalid:
+            return None
+    return account_named(identifier)
+
+
+def do_register(username: object, password: object, *, display_name: object = None,
+                email: object = None) -> User:
+    """Create an account. Names are unique case-insensitively among accounts, and so are
+    emails (optional here)."""
     name = check_username(username)
     secret = check_password(password, username=name)
     shown = clean_text(display_name, "displayName", max_length=DISPLAY_NAME_MAX, required=False,
                        single_line=True) or None
+    address = check_email(email) if email not in (None, "") else None
     if account_named(name) is not None:
         raise Conflict(f"the username {name!r} is taken", fields={"username": "is taken"})
+    if address is not None and account_with_email(address) is not None:
+        raise Conflict("an account with this email exists", fields={"email": "is taken"})
     user = User(username=name, account_key=name.lower(), password_hash=hash_password(secret),
-                display_name=shown, is_guest=False, token_version=1)
+                display_name=shown, email=address, is_guest=False, token_version=1)
     db.session.add(user)
     db.session.commit()
     return user
@@ -81,13 +117,15 @@ def do_make_admin(username: str, password: str) -> User:
 
 
 def do_authenticate(username: object, password: object, *, client_ip: str | None) -> User:
-    """The account for these credentials, or :class:`AuthFailed`. Failed attempts are limited
-    per username and per IP address; a success clears the username's count."""
+    """The account for these credentials (a username or an email, see
+    :func:`account_for_sign_in`), or :class:`AuthFailed`. Failed attempts are limited per
+    name and per IP address; a success clears the name's count. An imported bcrypt hash is
+    replaced with an Argon2 one on the first success."""
     name = username.strip() if isinstance(username, str) else ""
     ratelimit_keys = (f"user:{name.lower()}", f"ip:{client_ip}" if client_ip else None)
     # Over the limit, even the right password is refused: otherwise guessing goes on.
     ratelimit.ensure_below("RATE_LIMIT_LOGIN_FAILURES", *ratelimit_keys)
-    user = account_named(name) if name else None
+    user = account_for_sign_in(name) if name else None
     if not verify_password(user.password_hash if user else None,
                            password if isinstance(password, str) else ""):
         ratelimit.check("RATE_LIMIT_LOGIN_FAILURES", *ratelimit_keys)

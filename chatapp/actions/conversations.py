@@ -8,6 +8,7 @@ from chatapp.extensions import db
 from chatapp.models import ConversationRead, Message, User
 from chatapp.realtime import broadcast
 from chatapp.security.identity import Actor
+from chatapp.serializers import wire_user_id
 
 
 def do_mark_conversation_read(actor: Actor, peer_id: int) -> int:
@@ -16,7 +17,8 @@ def do_mark_conversation_read(actor: Actor, peer_id: int) -> int:
 
     Only ever moves forward, so a stale tab cannot make read messages unread again.
     """
-    if db.session.get(User, peer_id) is None:
+    peer = db.session.get(User, peer_id)
+    if peer is None:
         raise NotFound(f"user {peer_id} does not exist")
     newest = db.session.scalar(
         select(func.max(Message.id)).where(Message.room_id.is_(None),
@@ -29,5 +31,5 @@ def do_mark_conversation_read(actor: Actor, peer_id: int) -> int:
     row.last_read_id = max(row.last_read_id or 0, newest)
     up_to = row.last_read_id
     db.session.commit()
-    broadcast.conversation_read(actor.user_id, peer_id)
+    broadcast.conversation_read(actor.user_id, wire_user_id(peer))
     return up_to

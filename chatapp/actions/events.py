@@ -16,7 +16,7 @@ from chatapp.realtime import broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.serializers import event_summary, stored_event_message_payload
-from chatapp.timeutil import isoformat_z, utcnow
+from chatapp.timeutil import utcnow
 
 
 def check_joinable(event_id: str) -> None:
@@ -53,8 +53,7 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
     already_in, user_was_there = enter_room(sid, actor.user_id, event.room_id)
     participants = event_queries.participants(event.room_id)
     if not already_in:
-        broadcast.user_joined_event(event.room_id, actor.username, participants,
-                                    isoformat_z(utcnow()),
+        broadcast.user_joined_event(event.room_id, actor.username, participants, utcnow(),
                                     only_sid=sid if user_was_there else None)
     history = [stored_event_message_payload(m) for m in
                room_queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])]

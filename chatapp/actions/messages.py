@@ -15,7 +15,12 @@ from chatapp.queries.events import event_of_room
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
-from chatapp.serializers import event_message_payload, name_fields, room_message_payload
+from chatapp.serializers import (
+    event_message_payload,
+    name_fields,
+    room_message_payload,
+    wire_user_id,
+)
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text
 
@@ -98,11 +103,11 @@ def do_send_private_message(actor: Actor, recipient_id: int, text: object, *,
         raise NotFound(f"user {recipient_id} does not exist")
     message_id, created_at = store_message(sender_id=actor.user_id, content=content,
                                            recipient_id=recipient.id)
-    timestamp = isoformat_z(created_at)
+    timestamp, to = isoformat_z(created_at), wire_user_id(recipient)
     broadcast.private_message(recipient.id, {
-        "id": message_id, "from": actor.user_id, "to": recipient.id, "sender": actor.username,
+        "id": message_id, "from": wire_user_id(actor), "to": to, "sender": actor.username,
         "avatar": actor.avatar, "content": content, "timestamp": timestamp,
         **name_fields(actor)})
-    sent = {"id": message_id, "to": recipient.id, "content": content, "timestamp": timestamp}
+    sent = {"id": message_id, "to": to, "content": content, "timestamp": timestamp}
     broadcast.private_message_sent(actor.user_id, sent)
     return sent

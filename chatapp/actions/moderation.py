@@ -94,7 +94,7 @@ def announce_removal(room: Room, user: User, sids: list[str], by: Actor, *, bann
     for sid in sids:
         broadcast.leave_channel_anywhere(sid, channel)
     broadcast.user_removed(room.id, event_id_of(room), user_payload(user), user_payload(by),
-                           banned=banned, reason=reason)
+                           banned=banned, user_id=user.id, reason=reason)
     if sids:
         announce_departure(room, user.id, user.username, user_gone=True)  # every socket of theirs went
 
@@ -211,7 +211,7 @@ def do_unban(actor: Actor, room: Room, user_id: int) -> None:
     db.session.delete(ban)
     record(actor, room, "unban", target=user.id)
     db.session.commit()
-    broadcast.user_unbanned(room.id, event_id_of(room), user_payload(user))
+    broadcast.user_unbanned(room.id, event_id_of(room), user_payload(user), user_id=user.id)
 
 
 # --- slow mode -----------------------------------------------------------------------------

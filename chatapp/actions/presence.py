@@ -15,8 +15,9 @@ from chatapp.models import Connection, Room, RoomPresence, ServerProcess, User
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.queries import events as event_queries
 from chatapp.queries import presence as presence_queries
+from chatapp.queries.users import wire_id_of
 from chatapp.realtime import broadcast
-from chatapp.serializers import event_summary
+from chatapp.serializers import event_summary, wire_user_id
 from chatapp.timeutil import isoformat_z, utcnow
 
 
@@ -76,17 +77,18 @@ def announce_departure(room: Room, user_id: int, username: str, *, user_gone: bo
     protocol: ``room:user:left`` + ``rooms:update``, or ``userLeft`` + ``events:update``.
     The "left" event goes out only when it was the user's last socket in the room
     (``user_gone``, decided under the user's lock before the commit)."""
-    timestamp = isoformat_z(utcnow())
+    now = utcnow()
+    timestamp = isoformat_z(now)
     if room.kind == ROOM_KIND_EVENT:
         event = event_queries.event_of_room(room.id)
         participants = event_queries.participants(room.id)
         if user_gone:
-            broadcast.user_left_event(room.id, username, participants, timestamp)
+            broadcast.user_left_event(room.id, username, participants, now)
         if event is not None:
             broadcast.events_update(event_summary(event, *event_queries.event_counts(event)))
         return
     if user_gone:
-        broadcast.room_user_left(room.id, user_id, timestamp)
+        broadcast.room_user_left(room.id, wire_id_of(user_id), timestamp)
     broadcast.rooms_update(room.id, presence_queries.room_users_count(room.id), private=room.is_private)
 
 
@@ -108,6 +110,7 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
     lock_users(owners)
     connections = db.session.scalars(select(Connection).where(Connection.sid.in_(sids))).all()
     users = {c.user_id: c.user.username for c in connections}
+    wire_ids = {c.user_id: wire_user_id(c.user) for c in connections}
     departures: dict[tuple[int, int], Room] = {}
     for connection in connections:
         for room in rooms_of_socket(connection.sid):
@@ -122,11 +125,13 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
     gone_from_room = {key: not presence_queries.user_has_presence_in_room(key[1], key[0])
                       for key in departures}
     offline = [user_id for user_id in users if not presence_queries.user_is_online(user_id)]
+    if offline:  # the old REST auth's lastSeen
+        db.session.execute(update(User).where(User.id.in_(offline)).values(last_seen_at=utcnow()))
     db.session.commit()
     for key, room in departures.items():
         announce_departure(room, key[1], users[key[1]], user_gone=gone_from_room[key])
     for user_id in offline:
-        broadcast.user_offline(user_id)
+        broadcast.user_offline(wire_ids[user_id])
 
 
 def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from chatapp.actions.accounts import account_named, is_reserved, is_safe_url
+from chatapp.actions.host_users import do_user_for_credential
 from chatapp.actions.presence import do_remove_socket, lock_users
 from chatapp.cluster.process_registry import current_process_id
 from chatapp.errors import AuthFailed, Invalid
@@ -15,8 +16,9 @@ from chatapp.queries import presence as presence_queries
 from chatapp.queries import rooms as room_queries
 from chatapp.realtime import broadcast
 from chatapp.security import ratelimit
-from chatapp.security.identity import Actor, issue_token, user_from_token
-from chatapp.serializers import room_summary, user_payload
+from chatapp.security.identity import Actor, issue_token
+from chatapp.serializers import room_summary, user_payload, wire_user_id
+from chatapp.timeutil import utcnow
 from chatapp.validation import clean_text
 
 USERNAME_MAX = 32
@@ -66,13 +68,14 @@ def resolve_login_user(*, token: object, username: object, avatar: object,
                        current: Actor | None) -> User:
     """The user a ``user:login`` acts as (not yet committed if new).
 
-    A token names an existing identity; without one, a socket already identified (by its
-    handshake or an earlier login) keeps its identity, and any other socket becomes a new
-    guest under a name nobody online is using. A bare name never resumes an identity: that
-    would let anyone read another guest's private messages.
+    A token names an existing identity (a host-app JWT may name someone new, who is created
+    with ``username``/``avatar`` when its claims have none); without one, a socket already
+    identified (by its handshake or an earlier login) keeps its identity, and any other socket
+    becomes a new guest under a name nobody online is using. A bare name never resumes an
+    identity: that would let anyone read another guest's private messages.
     """
     if token:
-        return user_from_token(token)
+        return do_user_for_credential(token, name=username, avatar=avatar)
     if current is not None:
         return db.session.get(User, current.user_id)
     return new_guest(username, avatar)
@@ -123,6 +126,7 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
     was_online = presence_queries.user_is_online(user.id)
     if existing is None:
         db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
+    user.last_seen_at = utcnow()
     db.session.commit()
 
     actor = Actor.of(user)
@@ -142,5 +146,5 @@ def do_set_status(sid: str, actor: Actor, status: object) -> str:
     user = db.session.get(User, actor.user_id)
     user.status = text
     db.session.commit()
-    broadcast.status_update(actor.user_id, text, skip_sid=sid)
+    broadcast.status_update(wire_user_id(actor), text, skip_sid=sid)
     return text

@@ -7,7 +7,7 @@ from chatapp.models import User
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
-from chatapp.serializers import user_payload
+from chatapp.serializers import user_payload, wire_user_id
 
 
 def check_may_type(actor: Actor, room_id: int | None) -> None:
@@ -28,4 +28,4 @@ def do_private_typing(actor: Actor, recipient_id: int, is_typing: bool) -> None:
     check_may_type(actor, None)
     if db.session.get(User, recipient_id) is None:
         raise NotFound(f"user {recipient_id} does not exist")
-    broadcast.private_typing(recipient_id, actor.user_id, is_typing)
+    broadcast.private_typing(recipient_id, wire_user_id(actor), is_typing)

@@ -4,21 +4,19 @@ from __future__ import annotations
 from flask import Blueprint
 
 from chatapp.api.params import current_user, page_args, page_body
-from chatapp.errors import NotFound
-from chatapp.extensions import db
-from chatapp.models import User
 from chatapp.queries import conversations as conversation_queries
+from chatapp.queries.users import user_for_path
 from chatapp.serializers import private_message_payload
 
 
-def conversation_messages(user_id: int):
+def conversation_messages(user_id: str):
+    """``user_id`` is the other user's wire id (a decimal number for our own users)."""
     me = current_user()
-    if db.session.get(User, user_id) is None:
-        raise NotFound(f"user {user_id} does not exist")
+    peer = user_for_path(user_id)
     args = page_args()
-    messages = args.fetch(conversation_queries.conversation_page, me.id, user_id)
+    messages = args.fetch(conversation_queries.conversation_page, me.id, peer.id)
     return page_body([private_message_payload(m) for m in messages], args)
 
 
 def register(bp: Blueprint) -> None:
-    bp.get("/conversations/<id:user_id>/messages")(conversation_messages)
+    bp.get("/conversations/<user_id>/messages")(conversation_messages)

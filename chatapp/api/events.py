@@ -1,7 +1,7 @@
 """``/api/events``: live events, their lifecycle, chat history and transcripts."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
 from chatapp.actions.event_lifecycle import (
     check_event,
@@ -21,8 +21,12 @@ STATUS_FILTERS = {"live": [LIVE], "scheduled": [SCHEDULED], "ended": [ENDED],
 
 
 def event_details(event) -> dict:
+    """The summary, ``participants`` and (as the old server's answer had) ``messages``: the
+    latest ones, oldest first, as ``eventHistory`` sends them."""
+    latest = room_queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])
     return {**event_summary(event, *event_queries.event_counts(event)),
-            "participants": event_queries.participants(event.room_id)}
+            "participants": event_queries.participants(event.room_id),
+            "messages": [stored_event_message_payload(m) for m in latest]}
 
 
 def list_events():

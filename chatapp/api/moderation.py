@@ -3,6 +3,9 @@
 Each view exists twice, as ``/rooms/<id>/...`` (a community room) and ``/events/<id>/...``
 (the event's chat); the action announces the outcome to the room's sockets, exactly as when
 a socket asks. The caller is the bearer of a token or a logged-in browser session.
+
+Users are named by wire id: in paths (``<user_id>``, a string) and in bodies (``userId``, also
+a number from older clients of ours); answers name them by wire id too.
 """
 from __future__ import annotations
 
@@ -27,10 +30,11 @@ from chatapp.models import Room
 from chatapp.models.moderation import ROLE_MEMBER
 from chatapp.queries import presence as presence_queries
 from chatapp.queries.moderation import moderation_log, record_payloads
+from chatapp.queries.users import user_for_path, user_for_ref, wire_id_of
 from chatapp.security.identity import Actor
 from chatapp.serializers import room_summary
 from chatapp.timeutil import isoformat_z
-from chatapp.validation import require_int, require_object
+from chatapp.validation import require_object
 
 NO_CONTENT = ("", 204)
 
@@ -56,48 +60,49 @@ def delete_message(message_id: int, room_id: int | None = None, event_id: str | 
 def add_ban(room_id: int | None = None, event_id: str | None = None):
     actor, room = target(room_id, event_id)
     data = body()
-    ban = do_ban(actor, room, require_int(data, "userId"), data.get("reason"))
-    return {"userId": ban.user_id, "reason": ban.reason, "bannedBy": ban.banned_by_id,
+    ban = do_ban(actor, room, user_for_ref(data, "userId").id, data.get("reason"))
+    return {"userId": wire_id_of(ban.user_id), "reason": ban.reason,
+            "bannedBy": wire_id_of(ban.banned_by_id),
             "createdAt": isoformat_z(ban.created_at)}, 201
 
 
-def lift_ban(user_id: int, room_id: int | None = None, event_id: str | None = None):
+def lift_ban(user_id: str, room_id: int | None = None, event_id: str | None = None):
     actor, room = target(room_id, event_id)
-    do_unban(actor, room, user_id)
+    do_unban(actor, room, user_for_path(user_id).id)
     return NO_CONTENT
 
 
 def add_mute(room_id: int | None = None, event_id: str | None = None):
     actor, room = target(room_id, event_id)
     data = body()
-    user_id = require_int(data, "userId")
-    until = do_mute(actor, room, user_id, data.get("seconds"))
-    return {"userId": user_id, "until": isoformat_z(until)}, 201
+    user = user_for_ref(data, "userId")
+    until = do_mute(actor, room, user.id, data.get("seconds"))
+    return {"userId": wire_id_of(user.id), "until": isoformat_z(until)}, 201
 
 
-def lift_mute(user_id: int, room_id: int | None = None, event_id: str | None = None):
+def lift_mute(user_id: str, room_id: int | None = None, event_id: str | None = None):
     actor, room = target(room_id, event_id)
-    do_unmute(actor, room, user_id)
+    do_unmute(actor, room, user_for_path(user_id).id)
     return NO_CONTENT
 
 
 def kick(room_id: int | None = None, event_id: str | None = None):
     actor, room = target(room_id, event_id)
-    do_kick(actor, room, require_int(body(), "userId"))
+    do_kick(actor, room, user_for_ref(body(), "userId").id)
     return NO_CONTENT
 
 
 def set_member(room_id: int | None = None, event_id: str | None = None):
     actor, room = target(room_id, event_id)
     data = body()
-    user_id = require_int(data, "userId")
-    role = do_set_member_role(actor, room, user_id, data.get("role", ROLE_MEMBER))
-    return {"userId": user_id, "role": role}
+    user = user_for_ref(data, "userId")
+    role = do_set_member_role(actor, room, user.id, data.get("role", ROLE_MEMBER))
+    return {"userId": wire_id_of(user.id), "role": role}
 
 
-def remove_member(user_id: int, room_id: int | None = None, event_id: str | None = None):
+def remove_member(user_id: str, room_id: int | None = None, event_id: str | None = None):
     actor, room = target(room_id, event_id)
-    do_remove_member(actor, room, user_id)
+    do_remove_member(actor, room, user_for_path(user_id).id)
     return NO_CONTENT
 
 
@@ -131,12 +136,12 @@ def register(bp: Blueprint) -> None:
     for prefix in ("/rooms/<id:room_id>", "/events/<event_id>"):
         bp.delete(f"{prefix}/messages/<id:message_id>")(delete_message)
         bp.post(f"{prefix}/bans")(add_ban)
-        bp.delete(f"{prefix}/bans/<id:user_id>")(lift_ban)
+        bp.delete(f"{prefix}/bans/<user_id>")(lift_ban)
         bp.post(f"{prefix}/mutes")(add_mute)
-        bp.delete(f"{prefix}/mutes/<id:user_id>")(lift_mute)
+        bp.delete(f"{prefix}/mutes/<user_id>")(lift_mute)
         bp.post(f"{prefix}/kicks")(kick)
         bp.post(f"{prefix}/members")(set_member)
-        bp.delete(f"{prefix}/members/<id:user_id>")(remove_member)
+        bp.delete(f"{prefix}/members/<user_id>")(remove_member)
         bp.get(f"{prefix}/moderation")(moderation_record)
     bp.patch("/rooms/<id:room_id>")(update_room)
     bp.put("/events/<event_id>/slow-mode")(set_event_slow_mode)

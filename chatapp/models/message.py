@@ -31,3 +31,6 @@ class Message(db.Model):
 
     room = relationship("Room", back_populates="messages")
     sender = relationship("User", foreign_keys=[sender_id], lazy="joined")
+    # Private messages only. Loaded on access: in a conversation both people are also
+    # senders, so the identity map usually has the recipient already (no extra query).
+    recipient = relationship("User", foreign_keys=[recipient_id])

@@ -4,19 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from chatapp.errors import NotFound
-from chatapp.extensions import db
-from chatapp.models import User
 from chatapp.pages.auth import current_user, login_required
 from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_data
 from chatapp.queries import conversations as conversation_queries
 from chatapp.queries import presence as presence_queries
+from chatapp.queries.users import user_by_wire_id
 from chatapp.serializers import user_payload
 
 
 @login_required
-def conversation(user_id: int):
+def conversation(user_id: str):
+    """``user_id``: the peer's wire id (their id in decimal, or a host-app id)."""
     me = current_user()
-    peer = db.session.get(User, user_id)
+    peer = user_by_wire_id(user_id)
     if peer is None or peer.id == me.id:
         raise NotFound(f"user {user_id} does not exist")
     messages, next_before = history_window(
@@ -29,4 +29,4 @@ def conversation(user_id: int):
 
 
 def register(bp: Blueprint) -> None:
-    bp.get("/conversations/<id:user_id>")(conversation)
+    bp.get("/conversations/<user_id>")(conversation)

@@ -14,6 +14,7 @@ from flask import Flask, url_for
 from markupsafe import Markup, escape
 
 from chatapp.actions.accounts import is_safe_url
+from chatapp.serializers import wire_user_id
 from chatapp.timeutil import isoformat_z
 
 # A link starts with http:// or https:// not glued to a preceding word or path, and runs to
@@ -83,3 +84,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(safe_avatar, "safe_avatar")
     app.add_template_filter(isoformat_z, "isoformat_z")
     app.add_template_filter(shown_time, "shown_time")
+    # Pages name users as the wire does (data-user-id, conversation links), so scripts can
+    # compare them with the ids in socket payloads.
+    app.add_template_filter(wire_user_id, "wire_id")

@@ -45,13 +45,18 @@ def moderation_log(room_id: int, *, before: int | None = None, limit: int = 50
 
 def record_payloads(records: list[ModerationRecord]) -> list[dict]:
     """``{id, action, actor, target, messageId, detail, timestamp}``; actor and target are
-    ``{userId, username}`` (target null when the action had none, e.g. slow mode)."""
+    ``{userId, username}`` by wire id (see :func:`chatapp.serializers.wire_user_id`; target
+    null when the action had none, e.g. slow mode)."""
     ids = {r.actor_id for r in records} | {r.target_user_id for r in records if r.target_user_id}
-    names = {user_id: name for user_id, name in db.session.execute(
-        select(User.id, User.username).where(User.id.in_(ids)))} if ids else {}
+    users = {user_id: (external_id or str(user_id), name) for user_id, external_id, name in
+             db.session.execute(select(User.id, User.external_id, User.username)
+                                .where(User.id.in_(ids)))} if ids else {}
 
     def person(user_id: int | None) -> dict | None:
-        return None if user_id is None else {"userId": user_id, "username": names.get(user_id)}
+        if user_id is None:
+            return None
+        wire_id, name = users.get(user_id, (str(user_id), None))
+        return {"userId": wire_id, "username": name}
 
     return [{"id": r.id, "action": r.action, "actor": person(r.actor_id),
              "target": person(r.target_user_id), "messageId": r.message_id, "detail": r.detail,

@@ -4,12 +4,18 @@ Actions call these only after their transaction has committed. Recipients are So
 ``room:<id>`` holds the sockets in a room (community room or event chat), ``user:<id>`` every
 socket of one user (all tabs), and a socket id addresses one socket. With a message queue
 configured the same calls reach sockets on every process.
+
+Two kinds of user ids meet here: channels are named by database ids (``recipient_id``,
+``user_id``: ints), while payloads carry wire ids (``*_wire_id``, strings made by
+:func:`chatapp.serializers.wire_user_id`), which is what clients know users by.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from chatapp.extensions import socketio
+from chatapp.serializers import event_times
 
 NAMESPACE = "/"
 
@@ -70,8 +76,8 @@ def room_user_joined(room_id: int, user: dict, timestamp: str, *, only_sid: str 
     send("room:user:joined", payload, to=only_sid or room_channel(room_id))
 
 
-def room_user_left(room_id: int, user_id: int, timestamp: str) -> None:
-    send("room:user:left", {"roomId": room_id, "userId": user_id, "timestamp": timestamp},
+def room_user_left(room_id: int, user_wire_id: str, timestamp: str) -> None:
+    send("room:user:left", {"roomId": room_id, "userId": user_wire_id, "timestamp": timestamp},
          to=room_channel(room_id))
 
 
@@ -107,18 +113,18 @@ def private_message_sent(sender_id: int, payload: dict) -> None:
     send("message:private:sent", payload, to=user_channel(sender_id))
 
 
-def private_typing(recipient_id: int, sender_id: int, is_typing: bool) -> None:
-    send("user:typing:private", {"from": sender_id, "isTyping": is_typing},
+def private_typing(recipient_id: int, sender_wire_id: str, is_typing: bool) -> None:
+    send("user:typing:private", {"from": sender_wire_id, "isTyping": is_typing},
          to=user_channel(recipient_id))
 
 
-def conversation_read(reader_id: int, peer_id: int) -> None:
+def conversation_read(reader_id: int, peer_wire_id: str) -> None:
     """Our addition: to every tab of the reader, so unread badges clear everywhere."""
-    send("conversation:read", {"userId": peer_id}, to=user_channel(reader_id))
+    send("conversation:read", {"userId": peer_wire_id}, to=user_channel(reader_id))
 
 
-def status_update(user_id: int, status: str, *, skip_sid: str | None) -> None:
-    send("user:status:update", {"userId": user_id, "status": status}, skip_sid=skip_sid)
+def status_update(user_wire_id: str, status: str, *, skip_sid: str | None) -> None:
+    send("user:status:update", {"userId": user_wire_id, "status": status}, skip_sid=skip_sid)
 
 
 def user_online(user: dict, *, skip_sid: str | None) -> None:
@@ -126,20 +132,23 @@ def user_online(user: dict, *, skip_sid: str | None) -> None:
     send("user:online", user, skip_sid=skip_sid)
 
 
-def user_offline(user_id: int) -> None:
-    send("user:offline", {"userId": user_id})
+def user_offline(user_wire_id: str) -> None:
+    send("user:offline", {"userId": user_wire_id})
 
 
 # --- live events (PROTOCOL.md section B) -------------------------------------------------
 
-def user_joined_event(room_id: int, username: str, participants: list[str], timestamp: str,
+def user_joined_event(room_id: int, username: str, participants: list[str], moment: datetime,
                       *, only_sid: str | None = None) -> None:
-    payload = {"user": username, "participants": participants, "timestamp": timestamp}
+    """``userJoined {user, participants, timestamp, isoTimestamp}`` (see
+    :func:`chatapp.serializers.event_times`)."""
+    payload = {"user": username, "participants": participants, **event_times(moment)}
     send("userJoined", payload, to=only_sid or room_channel(room_id))
 
 
-def user_left_event(room_id: int, username: str, participants: list[str], timestamp: str) -> None:
-    send("userLeft", {"user": username, "participants": participants, "timestamp": timestamp},
+def user_left_event(room_id: int, username: str, participants: list[str],
+                    moment: datetime) -> None:
+    send("userLeft", {"user": username, "participants": participants, **event_times(moment)},
          to=room_channel(room_id))
 
 
@@ -202,7 +211,9 @@ def message_deleted(room_id: int, event_id: str | None, message_id: int) -> None
         send("room:message:deleted", {"roomId": room_id, "messageId": message_id},
              to=room_channel(room_id))
     else:
-        send("messageDeleted", {"id": message_id, "eventId": event_id}, to=room_channel(room_id))
+        # An event's message ids are strings, as in newMessage.
+        send("messageDeleted", {"id": str(message_id), "eventId": event_id},
+             to=room_channel(room_id))
 
 
 def user_muted(room_id: int, event_id: str | None, user: dict, until: str, by: dict) -> None:
@@ -220,10 +231,11 @@ def user_unmuted(room_id: int, event_id: str | None, user: dict) -> None:
 
 
 def user_removed(room_id: int, event_id: str | None, user: dict, by: dict, *, banned: bool,
-                 reason: str = "") -> None:
+                 user_id: int, reason: str = "") -> None:
     """A kick (``room:user:kicked`` / ``userKicked``) or a ban (``room:user:banned`` /
     ``userBanned``, with the reason): to the room and to every socket of the user, whose
-    sockets have already left the room's channel, so that each hears it once."""
+    sockets have already left the room's channel, so that each hears it once. ``user`` is
+    the user's payload, ``user_id`` their database id (for their channel)."""
     if banned:
         name, scope = _in(room_id, event_id, "room:user:banned", "userBanned")
         extra = {"reason": reason}
@@ -232,15 +244,15 @@ def user_removed(room_id: int, event_id: str | None, user: dict, by: dict, *, ba
         extra = {}
     payload = {**scope, "userId": user["userId"], "username": user["username"], "by": by, **extra}
     send(name, payload, to=room_channel(room_id))
-    send(name, payload, to=user_channel(user["userId"]))
+    send(name, payload, to=user_channel(user_id))
 
 
-def user_unbanned(room_id: int, event_id: str | None, user: dict) -> None:
+def user_unbanned(room_id: int, event_id: str | None, user: dict, *, user_id: int) -> None:
     """``room:user:unbanned`` / ``userUnbanned``: to the room and to the user (who may return)."""
     name, scope = _in(room_id, event_id, "room:user:unbanned", "userUnbanned")
     payload = {**scope, "userId": user["userId"], "username": user["username"]}
     send(name, payload, to=room_channel(room_id))
-    send(name, payload, to=user_channel(user["userId"]))
+    send(name, payload, to=user_channel(user_id))
 
 
 def slow_mode(room_id: int, event_id: str | None, seconds: int) -> None:

@@ -10,12 +10,13 @@ from chatapp.actions.sessions import do_login, do_set_status
 from chatapp.actions.typing import do_private_typing, do_room_typing
 from chatapp.errors import AuthFailed, NotLoggedIn, NotMember
 from chatapp.models.room import ROOM_KIND_COMMUNITY
+from chatapp.queries.users import user_for_ref
 from chatapp.realtime import broadcast
 from chatapp.realtime.dispatch import ok
 from chatapp.realtime.socket_state import SocketState, state_of
 from chatapp.security.client_address import client_ip
 from chatapp.security.identity import Actor
-from chatapp.serializers import user_payload
+from chatapp.serializers import user_payload, wire_user_id
 from chatapp.validation import require_bool, require_int, require_object
 
 COMMUNITY_EVENTS = {
@@ -68,8 +69,8 @@ class CommunityHandlers:
     def on_message_private(self, data=None, *_):
         _, actor = logged_in()
         data = require_object(data)
-        recipient_id = require_int(data, "to")
-        return ok(message=do_send_private_message(actor, recipient_id, data.get("message"),
+        recipient = user_for_ref(data, "to")
+        return ok(message=do_send_private_message(actor, recipient.id, data.get("message"),
                                                   client_ip=client_ip()))
 
     def on_room_join(self, data=None, *_):
@@ -108,8 +109,8 @@ class CommunityHandlers:
     def on_user_typing_private(self, data=None, *_):
         _, actor = logged_in()
         data = require_object(data)
-        do_private_typing(actor, require_int(data, "to"),
-                          require_bool(data.get("isTyping"), "isTyping"))
+        is_typing = require_bool(data.get("isTyping"), "isTyping")
+        do_private_typing(actor, user_for_ref(data, "to").id, is_typing)
         return ok()
 
     def on_user_status(self, data=None, *_):
@@ -120,5 +121,5 @@ class CommunityHandlers:
     def on_conversation_read(self, data=None, *_):
         """Our addition: the user has read their conversation with ``userId``."""
         _, actor = logged_in()
-        peer_id = require_int(require_object(data), "userId")
-        return ok(userId=peer_id, readUpTo=do_mark_conversation_read(actor, peer_id))
+        peer = user_for_ref(require_object(data), "userId")
+        return ok(userId=wire_user_id(peer), readUpTo=do_mark_conversation_read(actor, peer.id))

@@ -33,6 +33,7 @@ from chatapp.errors import NotFound, NotLoggedIn
 from chatapp.models import Room
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.queries.moderation import user_in_room_named
+from chatapp.queries.users import user_for_ref, wire_id_of
 from chatapp.realtime.dispatch import ok
 from chatapp.realtime.socket_state import state_of
 from chatapp.security.identity import Actor
@@ -93,14 +94,15 @@ def in_event(data: object) -> Target:
 
 
 def target_user(t: Target) -> int:
-    """``userId``, or in an event's chat the ``username`` of someone in it."""
+    """The database id of ``userId`` (a wire id), or in an event's chat of the ``username``
+    of someone in it."""
     name = t.data.get("username")
     if t.data.get("userId") is None and t.room.kind == ROOM_KIND_EVENT and isinstance(name, str):
         user_id = user_in_room_named(t.room.id, name.strip())
         if user_id is None:
             raise NotFound(f"nobody called {name!r} is in this event")
         return user_id
-    return require_int(t.data, "userId")
+    return user_for_ref(t.data, "userId").id
 
 
 # --- one body per action, shared by both protocols ------------------------------------------
@@ -113,31 +115,31 @@ def delete_message(t: Target) -> dict:
 def mute(t: Target) -> dict:
     user_id = target_user(t)
     until = do_mute(t.actor, t.room, user_id, require_int(t.data, "seconds"))
-    return ok(**t.scope, userId=user_id, until=isoformat_z(until))
+    return ok(**t.scope, userId=wire_id_of(user_id), until=isoformat_z(until))
 
 
 def unmute(t: Target) -> dict:
     user_id = target_user(t)
     do_unmute(t.actor, t.room, user_id)
-    return ok(**t.scope, userId=user_id)
+    return ok(**t.scope, userId=wire_id_of(user_id))
 
 
 def kick(t: Target) -> dict:
     user_id = target_user(t)
     do_kick(t.actor, t.room, user_id)
-    return ok(**t.scope, userId=user_id)
+    return ok(**t.scope, userId=wire_id_of(user_id))
 
 
 def ban(t: Target) -> dict:
     user_id = target_user(t)
     ban_row = do_ban(t.actor, t.room, user_id, t.data.get("reason"))
-    return ok(**t.scope, userId=user_id, reason=ban_row.reason)
+    return ok(**t.scope, userId=wire_id_of(user_id), reason=ban_row.reason)
 
 
 def unban(t: Target) -> dict:
     user_id = target_user(t)
     do_unban(t.actor, t.room, user_id)
-    return ok(**t.scope, userId=user_id)
+    return ok(**t.scope, userId=wire_id_of(user_id))
 
 
 def slow_mode(t: Target) -> dict:
@@ -149,19 +151,19 @@ def moderator(t: Target) -> dict:
     user_id = target_user(t)
     is_moderator = require_bool(t.data.get("isModerator"), "isModerator")
     do_set_moderator(t.actor, t.room, user_id, is_moderator)
-    return ok(**t.scope, userId=user_id, isModerator=is_moderator)
+    return ok(**t.scope, userId=wire_id_of(user_id), isModerator=is_moderator)
 
 
 def invite(t: Target) -> dict:
-    user_id = require_int(t.data, "userId")
-    do_invite_member(t.actor, t.room, user_id)
-    return ok(**t.scope, userId=user_id)
+    user = user_for_ref(t.data, "userId")
+    do_invite_member(t.actor, t.room, user.id)
+    return ok(**t.scope, userId=wire_id_of(user.id))
 
 
 def remove_member(t: Target) -> dict:
-    user_id = require_int(t.data, "userId")
-    do_remove_member(t.actor, t.room, user_id)
-    return ok(**t.scope, userId=user_id)
+    user = user_for_ref(t.data, "userId")
+    do_remove_member(t.actor, t.room, user.id)
+    return ok(**t.scope, userId=wire_id_of(user.id))
 
 
 class ModerationHandlers:

@@ -1,5 +1,5 @@
-"""Who a request acts as. The server decides: from a signed credential or the browser session,
-never from an id the client fills in."""
+"""Who a request acts as. The server decides: from a signed credential (our own token, a JWT we
+minted, or the host app's JWT) or the browser session, never from an id the client fills in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,10 +7,13 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
 
 from chatapp.errors import AuthFailed
 from chatapp.extensions import db
 from chatapp.models import User
+from chatapp.queries.users import user_by_wire_id
+from chatapp.security import jwt_tokens
 
 TOKEN_SALT = "chatapp.security.identity"
 
@@ -25,11 +28,12 @@ class Actor:
     is_guest: bool
     is_admin: bool = False
     display_name: str | None = None
+    external_id: str | None = None  # a host-app user's id there (their id on the wire)
 
     @classmethod
     def of(cls, user: User) -> "Actor":
         return cls(user.id, user.username, user.avatar, user.is_guest, user.is_admin,
-                   user.display_name)
+                   user.display_name, user.external_id)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -41,11 +45,24 @@ def issue_token(user: User) -> str:
     return _serializer().dumps({"uid": user.id, "v": user.token_version})
 
 
-def user_from_token(token: object) -> User:
-    """The user a credential names; :class:`AuthFailed` if it is malformed, forged, expired
-    or revoked."""
-    if not isinstance(token, str) or not token or len(token) > 1000:
+@dataclass(frozen=True)
+class Credential:
+    """What a token names: a user we know (``user``), and for a host-app JWT (``host``) its
+    verified id and claims. ``user`` is None for a host-app user seen for the first time: the
+    write path (:mod:`chatapp.actions.host_users`) creates them."""
+
+    user: User | None
+    host: jwt_tokens.JwtIdentity | None = None
+
+
+def read_credential(token: object) -> Credential:
+    """Verify a token: ours (itsdangerous), a JWT we minted, or the host app's JWT (see
+    :mod:`chatapp.security.jwt_tokens`); :class:`AuthFailed` if it is malformed, forged,
+    expired or revoked."""
+    if not isinstance(token, str) or not token or len(token) > 4000:
         raise AuthFailed("Authentication failed: malformed token")
+    if jwt_tokens.looks_like_jwt(token):
+        return _jwt_credential(token)
     config = current_app.config
     try:
         claims, issued_at = _serializer().loads(
@@ -61,7 +78,30 @@ def user_from_token(token: object) -> User:
     max_age = config["GUEST_TOKEN_MAX_AGE"] if user.is_guest else config["TOKEN_MAX_AGE"]
     if (datetime.now(timezone.utc) - issued_at).total_seconds() > max_age:
         raise AuthFailed("Authentication failed: token expired")
-    return user
+    return Credential(user)
+
+
+def _jwt_credential(token: str) -> Credential:
+    verified = jwt_tokens.read(token)
+    if verified.ours:
+        user = user_by_wire_id(verified.user_ref)
+        if user is None:
+            raise AuthFailed("Authentication failed: token revoked")
+    else:
+        user = db.session.scalar(select(User).where(User.external_id == verified.user_ref))
+    # ``v`` is in the tokens we mint (so logging out revokes them); the host app's have none.
+    if user is not None and "v" in verified.claims and verified.claims["v"] != user.token_version:
+        raise AuthFailed("Authentication failed: token revoked")
+    return Credential(user, None if verified.ours else verified)
+
+
+def user_from_token(token: object) -> User:
+    """The known user a credential names; :class:`AuthFailed` if it is malformed, forged,
+    expired or revoked, or (a host-app JWT) names someone not seen yet."""
+    credential = read_credential(token)
+    if credential.user is None:
+        raise AuthFailed("Authentication failed: unknown user")
+    return credential.user
 
 
 def token_expiry(user: User) -> datetime:

@@ -39,7 +39,8 @@ function span(className, text) {
 // The sender line, as the `sender` macro writes it: display name, @username, guest badge.
 export function senderNodes({ username, displayName, isGuest }) {
   const nodes = [span("sender", displayName || username)];
-  if (displayName) nodes.push(" ", span("username", `@${username}`));
+  // Host-app users go by their name as both (it is what old clients show): no "@" twice.
+  if (displayName && displayName !== username) nodes.push(" ", span("username", `@${username}`));
   if (isGuest) nodes.push(" ", span("badge", "guest"));
   return nodes;
 }

@@ -23,7 +23,7 @@ const signatures = new Set();
 const signature = (p) => `${p.timestamp}|${p.content}`;
 
 const view = new ChatView({
-  apiUrl: `/api/conversations/${peer.userId}/messages`,
+  apiUrl: `/api/conversations/${encodeURIComponent(peer.userId)}/messages`,
   nextBefore: data.nextBefore,
   normalize: (p) => {
     const fromMe = p.from === me.userId || (p.from == null && p.to === peer.userId);

@@ -36,7 +36,8 @@ const view = new ChatView({
     const known = (me && p.userId === me.userId ? me : null)
       || (p.userId != null && view?.list.authorInfo(p.userId)) || {};
     return { id: p.id, userId: p.userId, username: p.username, ...authorOf(p, known),
-      content: p.text, timestamp: p.timestamp };
+      // The old protocol's timestamp is a display string ("3:07 pm"); the exact one is ours.
+      content: p.text, timestamp: p.isoTimestamp || p.timestamp };
   },
   isMine: (m) => me != null && (m.userId === me.userId || m.username === me.username),
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),

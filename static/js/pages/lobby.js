@@ -68,7 +68,7 @@ function setOnlineCount() {
 }
 
 function personLink(user, online) {
-  const link = el("a", { className: "person-link", href: `/conversations/${user.userId}`,
+  const link = el("a", { className: "person-link", href: `/conversations/${encodeURIComponent(user.userId)}`,
     title: "Send a private message" },
   avatarElement(user.avatar, 24),
   el("span", { className: "name", textContent: user.displayName || user.username }),
