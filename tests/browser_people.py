@@ -40,7 +40,7 @@ def register(page, username: str, password: str = PASSWORD, display_name: str = 
 
 def fill_sign_in(page, username: str, password: str = PASSWORD) -> None:
     """Fill and submit the /login form on the current page."""
-    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Username or email", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.locator("main").get_by_role("button", name="Sign in").click()
 

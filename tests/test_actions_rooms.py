@@ -6,7 +6,7 @@ import pytest
 from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.actions.rooms import do_create_room, do_join_room, do_leave_room
 from chatapp.actions.typing import do_room_typing
-from chatapp.errors import Conflict, Invalid, NotFound, NotMember, TooLarge
+from chatapp.errors import Invalid, NotFound, NotMember, TooLarge
 from chatapp.extensions import db
 from chatapp.models import Room, RoomPresence
 from chatapp.models.room import ROOM_KIND_EVENT
@@ -197,9 +197,18 @@ def test_create_private_room_is_announced_to_its_creator_only(bus):
     assert presence() == {("sid-a", 6)}
 
 
+def test_a_name_in_use_makes_another_room(bus):
+    """As with the old server: ids tell rooms apart, names need not be unique."""
+    ana = login(bus, "sid-a", "ana")
+    first = do_create_room("sid-a", ana.actor, {"name": "Photography"})
+    second = do_create_room("sid-a", ana.actor, {"name": "photography"})
+    assert len({5, first.id, second.id}) == 3
+    news = [e.data for e in bus.emits if e.event == "rooms:new"]
+    assert [(n["id"], n["name"]) for n in news] == [(first.id, "Photography"),
+                                                     (second.id, "photography")]
+
+
 @pytest.mark.parametrize("data, error", [
-    ({"name": "cs study group"}, Conflict),
-    ({"name": "Photography"}, Conflict),
     ({"name": ""}, Invalid),
     ({}, Invalid),
     ({"name": "a\tb"}, Invalid),

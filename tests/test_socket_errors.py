@@ -124,15 +124,17 @@ def test_a_non_member_cannot_post_type_or_leave(server, connect, unique, watched
     assert_no_effect(server, watcher, room)
 
 
-def test_a_taken_room_name_is_a_conflict(connect, unique, watched_room):
+def test_a_room_name_in_use_makes_another_room(connect, unique, watched_room):
+    """As with the old server: ids tell rooms apart, names need not be unique."""
     watcher, room = watched_room
     other = login(connect, unique("dup"))
     name = unique("Same Name ")
-    assert other.call("room:create", {"name": name, "category": "x"})["ok"]
-    watcher.wait_for("rooms:new", lambda d: d["name"] == name)
-    assert_refused(other, "room:create", {"name": name.upper(), "category": "x"}, code="conflict")
-    settle()
-    assert len(watcher.received("rooms:new", lambda d: d["name"].lower() == name.lower())) == 1
+    first = other.call("room:create", {"name": name, "category": "x"})
+    second = other.call("room:create", {"name": name, "category": "x"})
+    assert first["ok"] and second["ok"] and first["roomId"] != second["roomId"]
+    watcher.wait_for("rooms:new", lambda d: d["name"] == name, count=2)
+    assert {d["id"] for d in watcher.received("rooms:new", lambda d: d["name"] == name)} == \
+        {first["roomId"], second["roomId"]}
 
 
 def test_message_length_limit(server, connect, unique, watched_room):

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from chatapp.actions.presence import enter_room, leave_room
-from chatapp.errors import Conflict, NotFound
+from chatapp.errors import NotFound
 from chatapp.extensions import db
 from chatapp.models import Room, RoomMember, RoomPresence
 from chatapp.models.moderation import ROLE_OWNER
@@ -62,15 +61,13 @@ def do_create_room(sid: str | None, actor: Actor, data: dict) -> Room:
     """Create a community room owned by its creator, with the creating socket in it:
     ``rooms:new`` to everyone (only to the creator's sockets for a private room),
     ``room:joined`` to that socket. ``isPrivate`` (old clients omit it) makes a members-only
-    room. Without a socket (the lobby's form without JavaScript) nobody is in it yet."""
+    room. Without a socket (the lobby's form without JavaScript) nobody is in it yet. Names
+    need not be unique."""
     name = clean_text(data.get("name"), "name", max_length=ROOM_NAME_MAX, single_line=True)
     is_private = require_bool(data.get("isPrivate", False), "isPrivate")
     description = optional_text(data, "description", max_length=ROOM_DESCRIPTION_MAX)
     category = optional_text(data, "category", max_length=ROOM_CATEGORY_MAX, default="general")
-    taken = db.session.scalar(select(func.count()).select_from(Room).where(
-        Room.kind == ROOM_KIND_COMMUNITY, func.lower(Room.name) == name.lower()))
-    if taken:
-        raise Conflict(f"a room named {name!r} already exists", fields={"name": "already taken"})
+    # A name in use is fine, as with the old server: rooms are told apart by their ids.
     ratelimit.check("RATE_LIMIT_ROOM_CREATE", f"user:{actor.user_id}", guest=actor.is_guest)
     room = Room(kind=ROOM_KIND_COMMUNITY, name=name, description=description, category=category,
                 created_by_id=actor.user_id, is_private=is_private)

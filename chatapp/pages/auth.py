@@ -121,7 +121,8 @@ def register():
     if form.validate_on_submit():
         try:
             user = do_register(form.username.data, form.password.data,
-                               display_name=form.display_name.data or None)
+                               display_name=form.display_name.data or None,
+                               email=form.email.data or None)
         except ChatError as error:
             db.session.rollback()
             attach_errors(form, error.fields, error.message, "username")

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, EqualTo, Optional
 from chatapp.actions.accounts import (
     AVATAR_MAX,
     DISPLAY_NAME_MAX,
+    EMAIL_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
     STATUS_MAX,
@@ -31,6 +32,7 @@ NEW_PASSWORD_HINTS = {"autocomplete": "new-password", "minlength": PASSWORD_MIN,
 # Action error field names (the JSON API's spelling) -> form field names.
 ACTION_FIELDS = {"displayName": "display_name", "avatar": "avatar", "status": "status",
                  "username": "username", "password": "password", "isPrivate": "is_private",
+                 "email": "email",
                  "startsAt": "starts_at", "endsAt": "ends_at",
                  "chatBeforeStart": "chat_before_start"}
 
@@ -38,6 +40,10 @@ ACTION_FIELDS = {"displayName": "display_name", "avatar": "avatar", "status": "s
 class RegisterForm(FlaskForm):
     username = StringField("Username", [DataRequired()], render_kw=USERNAME_HINTS,
                            description="3-32 letters, digits, '.', '_' or '-'.")
+    email = StringField("Email (optional)", [Optional()],
+                        render_kw={"maxlength": EMAIL_MAX, "type": "email",
+                                   "autocomplete": "email"},
+                        description="You can sign in with it instead of your username.")
     display_name = StringField("Display name (optional)", [Optional()],
                                render_kw={"maxlength": DISPLAY_NAME_MAX})
     password = PasswordField("Password", [DataRequired()], render_kw=NEW_PASSWORD_HINTS,
@@ -49,7 +55,9 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", [DataRequired()], render_kw=USERNAME_HINTS)
+    # Accounts made through the old REST auth (or imported) have an email, not a username.
+    username = StringField("Username or email", [DataRequired()],
+                           render_kw={**USERNAME_HINTS, "maxlength": EMAIL_MAX})
     password = PasswordField("Password", [DataRequired()],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()

@@ -11,7 +11,7 @@ from chatapp.actions.events import (
     do_leave_event,
 )
 from chatapp.actions.messages import RoomRef, do_send_message
-from chatapp.actions.sessions import do_login
+from chatapp.actions.sessions import check_guest_name, do_login
 from chatapp.errors import AuthFailed, NotMember
 from chatapp.models.event_status import LIVE
 from chatapp.models.room import ROOM_KIND_EVENT
@@ -32,6 +32,14 @@ LIVE_EVENT_EVENTS = {
 }
 
 
+def renamed(state: SocketState, username: object) -> bool:
+    """Whether a socket that became a guest by name alone now asks for another name (an
+    account's or a token's identity is never renamed by a bare name)."""
+    if state.guest_name_asked is None or not isinstance(username, str):
+        return False
+    return username.strip() != state.guest_name_asked.strip()
+
+
 def in_event(state: SocketState) -> RoomRef:
     if state.event is not None and not broadcast.is_subscribed(
             request.sid, broadcast.room_channel(state.event.id)):
@@ -47,13 +55,20 @@ class LiveEventHandlers:
         event_id = check_event_id(data.get("eventId"))
         check_joinable(event_id)
         state = state_of(request.sid)
-        if state.actor is None:  # the username names a guest, as user:login does
+        if state.actor is None or renamed(state, data.get("username")):
+            # The username names a guest, as user:login does; a guest by name who asks for
+            # another name (the old client's log-out-and-in on the same socket) becomes a new
+            # guest under it: the old name leaves wherever it was.
+            wanted = check_guest_name(data.get("username"))
             try:
-                state.actor = do_login(request.sid, username=data.get("username"),
-                                       avatar=data.get("avatar")).actor
+                result = do_login(request.sid, username=wanted, avatar=data.get("avatar"))
             except AuthFailed as error:  # guests not allowed: the old event, as for user:login
                 broadcast.auth_error(request.sid, error.message)
                 raise
+            if state.actor is not None and state.actor.user_id != result.actor.user_id:
+                state.rooms.clear()  # the old identity left them
+                state.event = None
+            state.actor, state.guest_name_asked = result.actor, wanted
         leaving = state.event.id if state.event is not None else None
         event = do_join_event(request.sid, state.actor, event_id, leaving_room_id=leaving)
         state.event = RoomRef(event.room_id, ROOM_KIND_EVENT)

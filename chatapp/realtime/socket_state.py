@@ -17,6 +17,10 @@ class SocketState:
     actor: Actor | None = None
     rooms: dict[int, RoomRef] = field(default_factory=dict)
     event: RoomRef | None = None  # the chat of the one live event this socket is in
+    # The name a client asked for when this socket became a guest by name alone (no token,
+    # no session); None for any other identity. A live-event client that logs out and in
+    # under another name on the same socket asks for a different one (see joinEvent).
+    guest_name_asked: str | None = None
 
 
 _sockets: dict[str, SocketState] = {}

@@ -13,8 +13,10 @@ def own_origin(environ: dict) -> str | None:
 
 
 def make_origin_check(allowed: list[str]):
-    """A callable for Socket.IO's ``cors_allowed_origins``: the configured list (``*`` allows
-    any, only when set explicitly) and always the server's own origin."""
+    """A callable for Socket.IO's ``cors_allowed_origins``: the configured list (``CLIENT_URL``,
+    comma-separated) and always the server's own origin. ``*`` (only when set explicitly, for
+    development) allows any origin, ``null`` included: pages opened from a file send that, and
+    the old live-event server accepted them."""
     allowed_set = {origin.rstrip("/") for origin in allowed}
 
     def is_allowed(origin: str | None, environ: dict | None = None) -> bool:
@@ -35,7 +37,8 @@ def add_cors_headers(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Credentials"] = "true"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, DELETE, OPTIONS"
+        response.headers["Access-Control-Allow-Methods"] = \
+            "GET, POST, PUT, PATCH, DELETE, OPTIONS"
         response.headers.add("Vary", "Origin")
     return response
 
