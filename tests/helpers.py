@@ -36,8 +36,10 @@ def procfile_command(kind: str, port: int) -> list[str]:
 class ServerProcess:
     """The server started the way the Procfile's ``web:`` line starts it."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+    def __init__(self, env: dict[str, str], port: int | None = None, *,
+                 extra_args: list[str] | None = None) -> None:
         self.port = port or free_port()
+        self.extra_args = extra_args or []  # e.g. a second ``-b`` to listen on two ports
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **env, "PORT": str(self.port),
                     "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -50,7 +52,8 @@ class ServerProcess:
 
     def start(self) -> "ServerProcess":
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(procfile_command("web", self.port), cwd=ROOT,
+        self.process = subprocess.Popen(procfile_command("web", self.port) + self.extra_args,
+                                        cwd=ROOT,
                                         env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         deadline = time.time() + 30
