@@ -89,7 +89,9 @@ def make_app(url: str):
 
 def build_world() -> dict[str, Any]:
     """Write the world into the app's (migrated, empty) database; return the ids."""
-    ids: dict[str, Any] = {role: do_register(f"the_{role}", PASSWORD).id for role in ACCOUNTS}
+    ids: dict[str, Any] = {role: do_register(f"the_{role}", PASSWORD,
+                                             email=f"{role}@world.example").id
+                           for role in ACCOUNTS}
     db.session.get(User, ids["admin"]).is_admin = True
     guest = User(username="a_guest", is_guest=True, token_version=1)
     db.session.add(guest)

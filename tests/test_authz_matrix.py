@@ -128,6 +128,12 @@ MATRIX: dict[str, Row] = {
     "POST /api/auth/token": rest(EVERYONE, {"username": "the_victim",
                                             "password": "correct horse battery"}),
     "POST /api/auth/logout": rest(LOGGED_IN),
+    # The old backend's REST auth: anyone may sign up or sign in (a token sent along is
+    # ignored, as the old server did).
+    "POST /api/auth/register": rest(EVERYONE, {"name": "New Person", "email": "new@world.example",
+                                               "password": "correct horse battery"}),
+    "POST /api/auth/login": rest(EVERYONE, {"email": "victim@world.example",
+                                            "password": "correct horse battery"}),
     "PATCH /api/users/me": rest(LOGGED_IN, {"status": "away"}),
     "POST /api/events": rest(ACCOUNTS, {"name": "Another launch"}),
     "PATCH /api/events/<event_id>": rest(HOST, {"description": "changed"}, event_id=W.event),

@@ -217,6 +217,36 @@ def test_the_api_grants_cors_only_to_allowed_origins(server):
     assert cors("http://evil.example") is None
     assert cors("http://localhost:3000") == "http://localhost:3000"
     assert cors(server.url) == server.url
+    assert cors("null") is None  # a page opened from a file: only with CLIENT_URL=*
+
+
+def test_a_page_opened_from_a_file_is_refused_by_default(server):
+    assert first_websocket_frame(server, "null") == ""
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        open_socket(server.url, "null", "polling").disconnect()
+
+
+@pytest.fixture(scope="module")
+def any_origin_server(tmp_path_factory):
+    """``CLIENT_URL=*``: any origin, as the old live-event server allowed (development)."""
+    proc = ServerProcess(server_env(tmp_path_factory.mktemp("any-origin"), CLIENT_URL="*"))
+    proc.migrate()
+    proc.start()
+    yield proc
+    proc.stop()
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+@pytest.mark.parametrize("origin", ["null", "http://anywhere.example"])
+def test_a_star_client_url_lets_any_origin_connect(any_origin_server, transport, origin):
+    sio = open_socket(any_origin_server.url, origin, transport)
+    try:
+        assert isinstance(sio.call("getActiveEvents", timeout=10), list)
+    finally:
+        sio.disconnect()
+    answer = requests.get(any_origin_server.url + "/api/events", headers={"Origin": origin},
+                          timeout=10)
+    assert answer.headers["Access-Control-Allow-Origin"] == origin
 
 
 # --- a server without guests -----------------------------------------------------------------
