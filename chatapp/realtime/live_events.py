@@ -37,7 +37,8 @@ def renamed(state: SocketState, username: object) -> bool:
     account's or a token's identity is never renamed by a bare name)."""
     if state.guest_name_asked is None or not isinstance(username, str):
         return False
-    return username.strip() != state.guest_name_asked.strip()
+    # The name it asked for, or the one it got (``ana-2`` when ``ana`` was taken), is the same.
+    return username.strip() not in (state.guest_name_asked.strip(), state.actor.username)
 
 
 def in_event(state: SocketState) -> RoomRef:
