@@ -12,7 +12,8 @@ from chatapp.extensions import db
 
 ENV_NAMES = ["APP_ENV", "SECRET_KEY", "PORT", "CLIENT_URL", "DATABASE_URL", "REDIS_URL",
              "MAX_MESSAGE_LENGTH", "PAGE_LIMIT_MAX", "PRESENCE_TIMEOUT", "HEARTBEAT_INTERVAL",
-             "GUEST_TOKEN_MAX_AGE", "EVENTS_AUTO_CREATE"]
+             "GUEST_TOKEN_MAX_AGE", "EVENTS_AUTO_CREATE", "EVENT_TIME_ZONE", "JWT_SECRET",
+             "JWT_PUBLIC_KEY", "JWT_ALGORITHMS", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ID_CLAIM"]
 
 
 @pytest.fixture
@@ -91,6 +92,25 @@ def test_malformed_port_fails_fast(env, tmp_path):
 def test_client_url_is_a_comma_list(env, tmp_path, raw, expected):
     env.setenv("CLIENT_URL", raw)
     assert load_config(tmp_path)["CLIENT_URLS"] == expected
+
+
+def test_host_app_jwts_are_off_unless_a_key_is_set(env, tmp_path):
+    config = load_config(tmp_path)
+    assert (config["JWT_SECRET"], config["JWT_PUBLIC_KEY"]) == (None, None)
+    assert (config["JWT_ALGORITHMS"], config["JWT_ID_CLAIM"]) == (["HS256"], "id")
+    env.setenv("JWT_SECRET", "s3cret")
+    env.setenv("JWT_ALGORITHMS", "HS256, RS256")
+    config = load_config(tmp_path)
+    assert (config["JWT_SECRET"], config["JWT_ALGORITHMS"]) == ("s3cret", ["HS256", "RS256"])
+
+
+def test_event_time_zone_is_checked(env, tmp_path):
+    assert load_config(tmp_path)["EVENT_TIME_ZONE"] == "UTC"
+    env.setenv("EVENT_TIME_ZONE", "Europe/Madrid")
+    assert load_config(tmp_path)["EVENT_TIME_ZONE"] == "Europe/Madrid"
+    env.setenv("EVENT_TIME_ZONE", "Mars/Olympus")
+    with pytest.raises(ConfigError, match="EVENT_TIME_ZONE"):
+        load_config(tmp_path)
 
 
 @pytest.mark.parametrize("raw, expected", [

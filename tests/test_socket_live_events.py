@@ -155,6 +155,35 @@ def test_joining_another_event_leaves_the_first(connect, unique):
     assert ana.received("newMessage") == []
 
 
+def test_join_event_under_another_name_on_the_same_socket_acts_under_it(connect, unique):
+    """The old client's log-out-and-in: leaveEvent, then joinEvent with a new username on the
+    same socket. A guest made by a bare name becomes a new guest under the new one."""
+    eid, ana, ben = unique("ev"), connect(), connect()
+    old, new = unique("ana"), unique("anna")
+    join_event(ana, eid, old), join_event(ben, eid, unique("ben"))
+    old_id = ana.user["userId"]
+    assert ana.call("leaveEvent")["ok"]
+    ack = ana.call("joinEvent", {"username": new, "eventId": eid})
+    assert ack["ok"] and ack["user"] == new, ack
+    joined = ben.wait_for("userJoined", lambda d: d["user"] == new)
+    assert old not in joined["participants"]
+    ben.wait_for("user:offline", lambda d: d["userId"] == old_id)  # with its only socket
+    assert say(ana, "under my new name")["username"] == new
+    assert ben.wait_for("newMessage")["username"] == new
+    # The name it was given (and asked for) is no new name: no new identity.
+    before = ana.wait_for("user:session", lambda d: d["username"] == new)
+    assert ana.call("joinEvent", {"username": new, "eventId": eid})["ok"]
+    settle()
+    assert ana.received("user:session")[-1] == before
+
+
+def test_an_identity_from_a_token_is_not_renamed_by_join_event(connect, unique):
+    ana = logged_in(connect, unique("ana"))
+    tab = second_tab(connect, ana)
+    ack = tab.call("joinEvent", {"username": unique("someone"), "eventId": unique("ev")})
+    assert ack["ok"] and ack["user"] == ana.user["username"], ack
+
+
 def test_ended_event_refuses_chat_but_keeps_its_history(server, connect, unique):
     eid = unique("ev")
     host, ben = connect(), connect()  # host: a guest made by joinEvent, token from user:session
