@@ -107,7 +107,7 @@ def test_event_chat_moderation(client, bus, event):
     hal, ana, room_id = event
     message = do_send_message(ana.actor, RoomRef(room_id, "event"), "hello")
     bus.clear()
-    error_of(client.delete(f"/api/events/talk/messages/{message['id'] + 1}", headers=auth(hal)),
+    error_of(client.delete(f"/api/events/talk/messages/{int(message['id']) + 1}", headers=auth(hal)),
              404, "not_found")
     assert client.delete(f"/api/events/talk/messages/{message['id']}",
                          headers=auth(hal)).status_code == 204
