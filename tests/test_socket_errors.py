@@ -66,7 +66,8 @@ def test_every_event_before_login_is_refused(server, connect, watched_room, even
     ("user:typing:private", {"to": [1], "isTyping": True}),
     ("message:private", {"to": "WATCHER", "message": 7}),
     ("message:private", {"to": "WATCHER", "message": "  "}),
-    ("message:private", {"to": "somebody", "message": "hi"}),
+    ("message:private", {"to": "", "message": "hi"}),
+    ("message:private", {"to": "x" * 65, "message": "hi"}),
     ("message:private", "hi"),
     ("room:create", {"name": "", "category": "x"}),
     ("room:create", {"name": 12, "category": "x"}),
@@ -106,6 +107,7 @@ def test_malformed_login_is_invalid_and_leaves_socket_anonymous(connect, unique)
     ("user:typing", {"roomId": 987654, "isTyping": True}, ("not_member", "not_found")),
     ("message:private", {"to": 987654321, "message": "hi"}, "not_found"),
     ("user:typing:private", {"to": 987654321, "isTyping": True}, "not_found"),
+    ("message:private", {"to": "65f1a2b3c4d5e6f7a8b9c0d1", "message": "hi"}, "not_found"),
 ])
 def test_unknown_rooms_and_users_are_refused(connect, unique, event, payload, code):
     client = login(connect, unique("lost"))

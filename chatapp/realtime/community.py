@@ -63,8 +63,7 @@ class CommunityHandlers:
         if state.actor is not None and state.actor.user_id != result.actor.user_id:
             state.rooms.clear()  # the old identity left them
             state.event = None
-        if state.actor is None or state.actor.user_id != result.actor.user_id:
-            state.guest_name_asked = data.get("username") if not data.get("token") else None
+        state.guest_name_asked = None  # a user:login identity is the socket's, whatever joinEvent says
         state.actor = result.actor
         return ok(user=user_payload(result.actor), token=result.token, rooms=result.rooms)
 

@@ -33,8 +33,8 @@ LIVE_EVENT_EVENTS = {
 
 
 def renamed(state: SocketState, username: object) -> bool:
-    """Whether a socket that became a guest by name alone now asks for another name (an
-    account's or a token's identity is never renamed by a bare name)."""
+    """Whether a socket that joinEvent made a guest by name alone now asks for another name
+    (an identity from user:login, a token or a session is never renamed by a bare name)."""
     if state.guest_name_asked is None or not isinstance(username, str):
         return False
     # The name it asked for, or the one it got (``ana-2`` when ``ana`` was taken), is the same.

@@ -109,7 +109,8 @@ def target_user(t: Target) -> int:
 
 def delete_message(t: Target) -> dict:
     message = do_delete_message(t.actor, t.room, require_int(t.data, "messageId"))
-    return ok(**t.scope, messageId=message.id)
+    # An event's message ids are strings on the wire (newMessage, messageDeleted).
+    return ok(**t.scope, messageId=str(message.id) if "eventId" in t.scope else message.id)
 
 
 def mute(t: Target) -> dict:

@@ -17,9 +17,9 @@ class SocketState:
     actor: Actor | None = None
     rooms: dict[int, RoomRef] = field(default_factory=dict)
     event: RoomRef | None = None  # the chat of the one live event this socket is in
-    # The name a client asked for when this socket became a guest by name alone (no token,
-    # no session); None for any other identity. A live-event client that logs out and in
-    # under another name on the same socket asks for a different one (see joinEvent).
+    # The name a live-event client asked for when joinEvent made this socket a guest by name
+    # alone; None for any other identity (user:login, a token, a session). That client logs
+    # out and in under another name on the same socket by asking for a different one.
     guest_name_asked: str | None = None
 
 
