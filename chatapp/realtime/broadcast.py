@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from chatapp.extensions import socketio
+from chatapp.observability import metrics
 
 NAMESPACE = "/"
 
@@ -24,6 +25,7 @@ def user_channel(user_id: int) -> str:
 
 def send(event: str, data: Any, *, to: str | None = None, skip_sid: str | None = None) -> None:
     """Emit ``event`` to ``to`` (a channel or socket id; everyone when None)."""
+    metrics.emitted(event)
     socketio.emit(event, data, to=to, skip_sid=skip_sid, namespace=NAMESPACE)
 
 

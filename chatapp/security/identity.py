@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from chatapp.errors import AuthFailed
 from chatapp.extensions import db
 from chatapp.models import User
+from chatapp.observability.logs import note_user
 
 TOKEN_SALT = "chatapp.security.identity"
 
@@ -61,6 +62,7 @@ def user_from_token(token: object) -> User:
     max_age = config["GUEST_TOKEN_MAX_AGE"] if user.is_guest else config["TOKEN_MAX_AGE"]
     if (datetime.now(timezone.utc) - issued_at).total_seconds() > max_age:
         raise AuthFailed("Authentication failed: token expired")
+    note_user(user.id)
     return user
 
 
@@ -76,6 +78,7 @@ def user_from_session(session) -> User | None:
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or user.token_version != version:
         return None
+    note_user(user.id)
     return user
 
 
