@@ -5,6 +5,9 @@
 # --browser: make sure the browser tests have a Chromium: CHROMIUM_PATH (default
 # /usr/bin/chromium), else Debian's chromium and fonts-dejavu-core (so screenshots show text)
 # installed with apt-get, which needs root. Fails with the reason when it cannot.
+# --nginx: make sure the HTTPS deployment test has Debian's nginx (and openssl for its
+# certificate): NGINX_PATH (default: nginx on PATH or /usr/sbin/nginx), else nginx-light
+# (nginx where there is no nginx-light) installed with apt-get, which needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,8 +44,47 @@ install_browser() {
   fi
 }
 
+install_nginx() {
+  local nginx="${NGINX_PATH:-$(command -v nginx || echo /usr/sbin/nginx)}" packages=() log
+  if [ -n "${NGINX_PATH:-}" ] && [ ! -x "$nginx" ]; then
+    echo "setup.sh: NGINX_PATH=$NGINX_PATH is not an executable file" >&2
+    exit 1
+  fi
+  [ -x "$nginx" ] || packages+=(nginx)
+  command -v openssl >/dev/null || packages+=(openssl)
+  [ ${#packages[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    echo "setup.sh: the HTTPS deployment test needs ${packages[*]}, and installing them takes" >&2
+    echo "  root and apt-get. Run as root: apt-get install nginx-light openssl  (or set NGINX_PATH)" >&2
+    exit 1
+  fi
+  log="$(mktemp)"
+  if ! apt-get update -qq >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "setup.sh: apt-get update failed (output above)" >&2
+    exit 1
+  fi
+  # nginx-light has every module docs/nginx.conf uses; newer Debian releases fold it into nginx.
+  if [ "${packages[0]}" = nginx ] && apt-cache show nginx-light >/dev/null 2>&1; then
+    packages[0]=nginx-light
+  fi
+  echo "setup.sh: installing ${packages[*]} with apt-get (once)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${packages[@]}" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "setup.sh: apt-get could not install ${packages[*]} (output above)" >&2
+    exit 1
+  fi
+  rm -f "$log"
+  if ! "$nginx" -v >/dev/null 2>&1; then
+    echo "setup.sh: ${packages[*]} installed, but $nginx does not run" >&2
+    exit 1
+  fi
+}
+
 case "${1:-}" in
   --browser) install_browser; exit 0 ;;
+  --nginx) install_nginx; exit 0 ;;
 esac
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
