@@ -28,7 +28,12 @@ from chatapp.observability import multiproc
 
 METRICS_DIR, SHARED_DIR = multiproc.prepare()  # before prometheus_client reads the variable
 
-from prometheus_client import Counter, Gauge, Histogram  # noqa: E402
+from prometheus_client import Counter, Gauge, Histogram, values  # noqa: E402
+
+if not values.ValueClass._multiprocess:
+    # Something imported prometheus_client before the variable was set (a tool, a test):
+    # its choice of in-memory values would leave every file empty and /metrics blank.
+    values.ValueClass = values.get_value_class()
 
 # Socket handlers take about a millisecond (one INSERT and COMMIT); REST pages a few.
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,

@@ -132,7 +132,7 @@ def user_offline(user_id: int) -> None:
     send("user:offline", {"userId": user_id})
 
 
-# --- live events (PROTOCOL.md section B) -------------------------------------------------
+# --- live events (docs/protocol.md, "B. Live events") -----------------------------------
 
 def user_joined_event(room_id: int, username: str, participants: list[str], timestamp: str,
                       *, only_sid: str | None = None) -> None:

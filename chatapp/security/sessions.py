@@ -8,7 +8,6 @@ browser was last here). A session names a guest by ``session["guest"]`` (set at 
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask, Request
@@ -39,11 +38,12 @@ class LifetimeSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         longest = int(app.permanent_session_lifetime.total_seconds())
         try:
-            data, signed_at = serializer.loads(value, max_age=longest, return_timestamp=True)
-        except BadSignature:
+            data = serializer.loads(value, max_age=longest)
+            lifetime = session_lifetime(app, data)
+            if lifetime < longest:  # an account's cookie: checked again, against its own age
+                serializer.loads(value, max_age=lifetime)
+        except BadSignature:  # forged, or (SignatureExpired) too old
             return self.session_class()
-        if time.time() - signed_at.timestamp() > session_lifetime(app, data):
-            return self.session_class()  # an account's cookie past its (shorter) lifetime
         return self.session_class(data)
 
 
