@@ -5,9 +5,10 @@
 # --browser: make sure the browser tests have a Chromium: CHROMIUM_PATH (default
 # /usr/bin/chromium), else Debian's chromium and fonts-dejavu-core (so screenshots show text)
 # installed with apt-get, which needs root. Fails with the reason when it cannot.
-# --nginx: make sure the HTTPS deployment test has Debian's nginx (and openssl for its
-# certificate): NGINX_PATH (default: nginx on PATH or /usr/sbin/nginx), else nginx-light
-# (nginx where there is no nginx-light) installed with apt-get, which needs root.
+# --deploy-tools: make sure the tests of docs/deploy.md have what they run: Debian's nginx
+# (NGINX_PATH, default nginx on PATH or /usr/sbin/nginx; else nginx-light, or nginx where
+# there is no nginx-light), openssl (a certificate) and sqlite3 (backups), installed with
+# apt-get, which needs root. Fails with the reason when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +45,7 @@ install_browser() {
   fi
 }
 
-install_nginx() {
+install_deploy_tools() {
   local nginx="${NGINX_PATH:-$(command -v nginx || echo /usr/sbin/nginx)}" packages=() log
   if [ -n "${NGINX_PATH:-}" ] && [ ! -x "$nginx" ]; then
     echo "setup.sh: NGINX_PATH=$NGINX_PATH is not an executable file" >&2
@@ -52,10 +53,11 @@ install_nginx() {
   fi
   [ -x "$nginx" ] || packages+=(nginx)
   command -v openssl >/dev/null || packages+=(openssl)
+  command -v sqlite3 >/dev/null || packages+=(sqlite3)
   [ ${#packages[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    echo "setup.sh: the HTTPS deployment test needs ${packages[*]}, and installing them takes" >&2
-    echo "  root and apt-get. Run as root: apt-get install nginx-light openssl  (or set NGINX_PATH)" >&2
+    echo "setup.sh: the deployment tests need ${packages[*]}, and installing them takes root" >&2
+    echo "  and apt-get. Run as root: apt-get install ${packages[*]}  (or set NGINX_PATH)" >&2
     exit 1
   fi
   log="$(mktemp)"
@@ -84,7 +86,7 @@ install_nginx() {
 
 case "${1:-}" in
   --browser) install_browser; exit 0 ;;
-  --nginx) install_nginx; exit 0 ;;
+  --deploy-tools) install_deploy_tools; exit 0 ;;
 esac
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv

@@ -8,12 +8,12 @@
 # without them those tests skip with a message, except under CI, where they fail.
 # Chromium is CHROMIUM_PATH (default /usr/bin/chromium); when it is missing this script installs
 # Debian's chromium and a font with apt-get (root needed), or stops with the reason; likewise
-# nginx (NGINX_PATH) for the HTTPS deployment test of docs/deploy.md.
+# nginx (NGINX_PATH), openssl and sqlite3 for the tests of docs/deploy.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
 scripts/setup.sh --browser
-scripts/setup.sh --nginx
+scripts/setup.sh --deploy-tools
 echo "=== test suite on SQLite"
 .venv/bin/python -m pytest -m "not scaleout" "$@"
 echo "=== test suite on PostgreSQL"

@@ -3,7 +3,7 @@ changed only in its certificate, ports, server name and backends) with a self-si
 certificate, in front of two server processes started with the Procfile's web line in
 production mode, sharing PostgreSQL and Redis.
 
-Needs Debian's nginx and openssl (``scripts/setup.sh --nginx`` installs them): under CI their
+Needs Debian's nginx and openssl (``scripts/setup.sh --deploy-tools`` installs them): under CI their
 absence fails the test, elsewhere it skips with the reason.
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ def require_tools() -> None:
     missing = [name for name, path in (("nginx", NGINX), ("openssl", shutil.which("openssl")))
                if not path or not os.access(path, os.X_OK)]
     if missing:
-        message = f"{', '.join(missing)} not installed (scripts/setup.sh --nginx installs them)"
+        message = f"{', '.join(missing)} not installed (scripts/setup.sh --deploy-tools installs them)"
         if os.environ.get("CI"):
             pytest.fail(message + " (CI requires it)", pytrace=False)
         pytest.skip(message)

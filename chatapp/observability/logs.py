@@ -161,6 +161,9 @@ def log_startup(app: Flask, addresses: Iterable[str]) -> None:
              extra={"listening": listening, "database": safe_url(config["SQLALCHEMY_DATABASE_URI"]),
                     "message_queue": queue, "app_env": config["APP_ENV"],
                     "metrics": app.extensions.get("chatapp.metrics_mode")})
+    if app.extensions.get("chatapp.metrics_mode") == "off":
+        log.warning("/metrics is off: set METRICS_ADDRESS (an internal host:port) or "
+                    "METRICS_TOKEN to let Prometheus scrape this process")
 
 
 def init_app(app: Flask) -> None:
