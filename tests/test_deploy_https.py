@@ -251,6 +251,9 @@ def test_metrics_stay_off_the_public_site(site):
         internal = server.env["METRICS_ADDRESS"]
         response = requests.get(f"http://{internal}/metrics", timeout=10)
         assert response.status_code == 200 and "chat_http_responses_total" in response.text
+        # The message queue's health, by the channel this deployment uses.
+        channel = server.env["SOCKETIO_CHANNEL"]
+        assert f'chat_redis_up{{channel="{channel}"}} 1.0' in response.text
 
 
 def test_a_restarting_process_leaves_the_site_up(site):
