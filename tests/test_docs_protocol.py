@@ -1,10 +1,12 @@
 """docs/protocol.md documents every socket event: each one the server handles (the namespace's
-EVENTS tables) in a "client emits" table, each one it emits (chatapp/realtime/broadcast.py)
-in a "server emits" table, and nothing that no longer exists. The README links it."""
+EVENTS tables) in a "client emits" table, each one it emits (chatapp/realtime/broadcast.py and
+the modules beside it) in a "server emits" table, and nothing that no longer exists. The
+README links it."""
 from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from chatapp.realtime import broadcast
 from chatapp.realtime.namespace import ChatNamespace
@@ -33,22 +35,34 @@ def documented_events() -> dict[str, set[str]]:
     return found
 
 
+# Calls that emit an event named by their first argument: broadcast.py's own send() (and
+# send_local()), the same called from the modules beside it, and Flask-SocketIO's emit.
+EMITTING_CALLS = {"send", "send_local", "broadcast.send", "broadcast.send_local", "socketio.emit"}
+
+
+def call_name(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+        return f"{node.func.value.id}.{node.func.attr}"
+    return None
+
+
 def emitted_events() -> set[str]:
-    """Event names in broadcast.py: the literal first argument of every ``send(...)`` call and
-    the community / live-event names passed to ``_in(...)``."""
-    tree = ast.parse(open(broadcast.__file__).read())
+    """Event names the realtime layer emits (broadcast.py, the one place that emits, and any
+    module beside it that builds on it): the literal first argument of every emitting call,
+    and the community / live-event names passed to broadcast's ``_in(...)``."""
     names: set[str] = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
-            continue
-        if node.func.id == "send" and node.args:
-            first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                names.add(first.value)
-            else:
-                assert isinstance(first, ast.Name), ast.unparse(node)  # a name from _in()
-        elif node.func.id == "_in":
-            names.update(arg.value for arg in node.args[2:4] if isinstance(arg, ast.Constant))
+    for module in sorted(Path(broadcast.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            if name in EMITTING_CALLS and node.args and isinstance(node.args[0], ast.Constant) \
+                    and isinstance(node.args[0].value, str):
+                names.add(node.args[0].value)
+            elif name == "_in":
+                names.update(arg.value for arg in node.args[2:4] if isinstance(arg, ast.Constant))
     return names
 
 
