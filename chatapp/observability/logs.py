@@ -36,7 +36,6 @@ QUIET_PATHS = frozenset({"/api/health", "/metrics"})
 # Refusals that may mean an attack or a misbehaving client; the rest are a user's ordinary
 # mistakes (INFO). Internal failures are logged with their traceback where they are caught.
 WARNING_CODES = frozenset({"auth_failed", "rate_limited", "forbidden"})
-_HANDLER_MARK = "_chatapp_handler"
 
 SocketUser = Callable[[str], "int | None"]
 
@@ -78,7 +77,6 @@ def configure(app: Flask, socket_user: SocketUser | None = None,
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter_for(app.config.get("LOG_FORMAT")))
     handler.addFilter(ContextFilter(socket_user))
-    setattr(handler, _HANDLER_MARK, True)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
