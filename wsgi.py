@@ -6,10 +6,15 @@ monkey.patch_all()  # before anything else is imported
 from chatapp import create_app  # noqa: E402
 from chatapp.cluster.jobs import ensure_presence_job, install_graceful_shutdown  # noqa: E402
 from chatapp.extensions import socketio  # noqa: E402
+from chatapp.observability.logs import log_startup  # noqa: E402
+from chatapp.observability.serving import start_serving  # noqa: E402
 
 app = create_app()
+start_serving(app)
 ensure_presence_job(app)
 install_graceful_shutdown(app)
 
 if __name__ == "__main__":
+    # Under gunicorn, gunicorn.conf.py's post_worker_init writes this line with the real address.
+    log_startup(app, [f"http://0.0.0.0:{app.config['PORT']}"])
     socketio.run(app, host="0.0.0.0", port=app.config["PORT"])

@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 from chatapp import database
 from chatapp.config import load_config
 from chatapp.extensions import db, migrate, socketio
-from chatapp.security import jwt_tokens, origins, ratelimit
+from chatapp.security import jwt_tokens, origins, ratelimit, sessions
 from chatapp.validation import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,14 +28,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_sockets(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_observability(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     from chatapp.pages import rendering
     from chatapp.pages.forms import csrf
+    from chatapp.realtime.client_manager import make_client_manager
 
     database.init_app(app)
+    sessions.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     origins.init_app(app)
     ratelimit.init_app(app)
@@ -46,8 +49,8 @@ def register_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode="gevent",
-        message_queue=queue,
-        channel=app.config["SOCKETIO_CHANNEL"],
+        # The manager Flask-SocketIO would make for this queue, counting message deliveries.
+        client_manager=make_client_manager(queue, app.config["SOCKETIO_CHANNEL"]),
         cors_allowed_origins=app.extensions["chatapp.origin_check"],
         # Events of one socket are handled in order: a sender's messages keep their order.
         async_handlers=False,
@@ -96,6 +99,12 @@ def register_errorhandlers(app: Flask) -> None:
     from chatapp.error_handlers import register_errorhandlers as register
 
     register(app)
+
+
+def register_observability(app: Flask) -> None:
+    from chatapp.observability.serving import init_app
+
+    init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -81,6 +81,24 @@ RATE_LIMIT_SETTINGS = [
 ]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (env_str(name, default) or default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_address(name: str) -> str | None:
+    """``host:port`` (``[::1]:9101`` for IPv6), or None when unset."""
+    raw = env_str(name)
+    if raw is None:
+        return None
+    host, _, port = raw.strip().rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{name} must be host:port, got {raw!r}")
+    return raw.strip()
+
+
 def load_config(instance_path: Path) -> dict:
     """Return the settings as a dict; raise :class:`ConfigError` on a bad or missing one."""
     production = env_str("APP_ENV", "development") == "production"
@@ -125,10 +143,20 @@ def load_config(instance_path: Path) -> dict:
         # Number of proxies in front whose X-Forwarded-For is trusted for client addresses.
         "PROXY_COUNT": env_int("PROXY_COUNT", 0),
         **{name: env_str(name) for name in RATE_LIMIT_SETTINGS},
+        # Logs: "text" (default) or "json" (one object per line); the root logger's level.
+        "LOG_FORMAT": env_choice("LOG_FORMAT", "text", ("text", "json")),
+        "LOG_LEVEL": (env_str("LOG_LEVEL", "INFO") or "INFO").strip().upper(),
+        # /metrics: a bearer token, and/or an internal address of its own (see
+        # chatapp/observability/metrics_http.py); neither in production means no /metrics.
+        "METRICS_TOKEN": env_str("METRICS_TOKEN"),
+        "METRICS_ADDRESS": env_address("METRICS_ADDRESS"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
-        "PERMANENT_SESSION_LIFETIME": env_int("TOKEN_MAX_AGE", 7 * 24 * 3600),
+        # The longest a browser session may last; an account's is shorter (TOKEN_MAX_AGE), a
+        # guest's this long (see chatapp/security/sessions.py).
+        "PERMANENT_SESSION_LIFETIME": max(env_int("TOKEN_MAX_AGE", 7 * 24 * 3600),
+                                          env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600)),
         # A form's CSRF token lives as long as the session, not an hour: a chat tab stays open.
         "WTF_CSRF_TIME_LIMIT": None,
     }

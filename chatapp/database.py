@@ -8,11 +8,14 @@ from chatapp.extensions import db
 
 
 def engine_options(database_url: str) -> dict:
+    # hide_parameters: a database error's text (which reaches the logs) must not quote the
+    # values of the statement: they are messages, names and password hashes.
     if database_url.startswith("sqlite"):
         # One file, many greenlets: wait for the write lock instead of failing at once.
-        return {"connect_args": {"timeout": 15}}
+        return {"connect_args": {"timeout": 15}, "hide_parameters": True}
     # Greenlets, not threads: the pool bounds how many talk to PostgreSQL at once.
-    return {"pool_size": 20, "max_overflow": 20, "pool_pre_ping": True, "pool_timeout": 30}
+    return {"pool_size": 20, "max_overflow": 20, "pool_pre_ping": True, "pool_timeout": 30,
+            "hide_parameters": True}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from chatapp.errors import ChatError
 from chatapp.extensions import db
+from chatapp.observability import logs, metrics
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,14 @@ def error_response(status: int, body: dict):
     return render_template("error.html", status=status, error=body), status
 
 
+def count_refusal(code: str) -> None:
+    metrics.refused(code, "http")
+    logs.log_refusal("http", f"{request.method} {request.path}", code)
+
+
 def handle_chat_error(error: ChatError):
     db.session.rollback()
+    count_refusal(error.code)
     response = error_response(error.status, error.to_dict())
     if error.retry_after is not None:
         response = (*response, {"Retry-After": str(int(error.retry_after + 0.999))})
@@ -37,11 +44,13 @@ def handle_chat_error(error: ChatError):
 
 def handle_http_error(error: HTTPException):
     code = HTTP_CODES.get(error.code or 500, "error")
+    count_refusal(code)
     return error_response(error.code or 500, {"code": code, "message": error.description})
 
 
 def handle_unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
+    metrics.refused("internal", "http")
     db.session.rollback()
     return error_response(500, {"code": "internal", "message": "the server could not process this request"})
 

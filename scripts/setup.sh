@@ -5,6 +5,10 @@
 # --browser: make sure the browser tests have a Chromium: CHROMIUM_PATH (default
 # /usr/bin/chromium), else Debian's chromium and fonts-dejavu-core (so screenshots show text)
 # installed with apt-get, which needs root. Fails with the reason when it cannot.
+# --deploy-tools: make sure the tests of docs/deploy.md have what they run: Debian's nginx
+# (NGINX_PATH, default nginx on PATH or /usr/sbin/nginx; else nginx-light, or nginx where
+# there is no nginx-light), openssl (a certificate) and sqlite3 (backups), installed with
+# apt-get, which needs root. Fails with the reason when it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,8 +45,48 @@ install_browser() {
   fi
 }
 
+install_deploy_tools() {
+  local nginx="${NGINX_PATH:-$(command -v nginx || echo /usr/sbin/nginx)}" packages=() log
+  if [ -n "${NGINX_PATH:-}" ] && [ ! -x "$nginx" ]; then
+    echo "setup.sh: NGINX_PATH=$NGINX_PATH is not an executable file" >&2
+    exit 1
+  fi
+  [ -x "$nginx" ] || packages+=(nginx)
+  command -v openssl >/dev/null || packages+=(openssl)
+  command -v sqlite3 >/dev/null || packages+=(sqlite3)
+  [ ${#packages[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    echo "setup.sh: the deployment tests need ${packages[*]}, and installing them takes root" >&2
+    echo "  and apt-get. Run as root: apt-get install ${packages[*]}  (or set NGINX_PATH)" >&2
+    exit 1
+  fi
+  log="$(mktemp)"
+  if ! apt-get update -qq >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "setup.sh: apt-get update failed (output above)" >&2
+    exit 1
+  fi
+  # nginx-light has every module docs/nginx.conf uses; newer Debian releases fold it into nginx.
+  if [ "${packages[0]}" = nginx ] && apt-cache show nginx-light >/dev/null 2>&1; then
+    packages[0]=nginx-light
+  fi
+  echo "setup.sh: installing ${packages[*]} with apt-get (once)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${packages[@]}" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "setup.sh: apt-get could not install ${packages[*]} (output above)" >&2
+    exit 1
+  fi
+  rm -f "$log"
+  if ! "$nginx" -v >/dev/null 2>&1; then
+    echo "setup.sh: ${packages[*]} installed, but $nginx does not run" >&2
+    exit 1
+  fi
+}
+
 case "${1:-}" in
   --browser) install_browser; exit 0 ;;
+  --deploy-tools) install_deploy_tools; exit 0 ;;
 esac
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv

@@ -7,11 +7,13 @@
 # PostgreSQL and Redis are expected on 127.0.0.1 (TEST_POSTGRES_DSN, TEST_REDIS_URL override);
 # without them those tests skip with a message, except under CI, where they fail.
 # Chromium is CHROMIUM_PATH (default /usr/bin/chromium); when it is missing this script installs
-# Debian's chromium and a font with apt-get (root needed), or stops with the reason.
+# Debian's chromium and a font with apt-get (root needed), or stops with the reason; likewise
+# nginx (NGINX_PATH), openssl and sqlite3 for the tests of docs/deploy.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
 scripts/setup.sh --browser
+scripts/setup.sh --deploy-tools
 echo "=== test suite on SQLite"
 .venv/bin/python -m pytest -m "not scaleout" "$@"
 echo "=== test suite on PostgreSQL"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from chatapp.errors import AuthFailed, Conflict, Invalid
 from chatapp.extensions import db
 from chatapp.models import Connection, User
+from chatapp.observability import metrics
 from chatapp.realtime import broadcast
 from chatapp.security import ratelimit
 from chatapp.security.passwords import hash_password, needs_rehash, verify_password
@@ -128,9 +129,11 @@ def do_authenticate(username: object, password: object, *, client_ip: str | None
     user = account_for_sign_in(name) if name else None
     if not verify_password(user.password_hash if user else None,
                            password if isinstance(password, str) else ""):
+        metrics.login("password", ok=False)
         ratelimit.check("RATE_LIMIT_LOGIN_FAILURES", *ratelimit_keys)
         raise AuthFailed("wrong username or password")
     ratelimit.forget_login_failures(ratelimit_keys[0])
+    metrics.login("password", ok=True)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()

@@ -11,6 +11,7 @@ from chatapp.extensions import db
 from chatapp.models import Message, User
 from chatapp.models.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.observability import metrics
 from chatapp.queries.events import event_of_room
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
@@ -45,6 +46,7 @@ def store_message(*, sender_id: int, content: str, room_id: int | None = None,
         room_id=room_id, recipient_id=recipient_id, sender_id=sender_id, content=content,
         created_at=created_at))
     db.session.commit()
+    metrics.message_stored("private" if recipient_id is not None else "room")
     return result.inserted_primary_key[0], created_at
 
 

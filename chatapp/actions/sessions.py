@@ -12,6 +12,7 @@ from chatapp.cluster.process_registry import current_process_id
 from chatapp.errors import AuthFailed, Invalid
 from chatapp.extensions import db
 from chatapp.models import Connection, User
+from chatapp.observability import metrics
 from chatapp.queries import presence as presence_queries
 from chatapp.queries import rooms as room_queries
 from chatapp.realtime import broadcast
@@ -110,11 +111,13 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
     """Make socket ``sid`` act as a user (named by a token, a browser session, or a new guest);
     emit ``rooms:list`` and ``user:session`` to it and ``user:online`` to everyone else if
     this is the user's first socket."""
+    method = "session" if session_user else "token" if token else "resume" if current else "guest"
     try:
         user = session_user or resolve_login_user(token=token, username=username, avatar=avatar,
                                                   current=current)
     except (AuthFailed, Invalid):
         db.session.rollback()
+        metrics.login(method, ok=False)
         raise
     existing = db.session.get(Connection, sid)
     if existing is not None and existing.user_id != user.id:
@@ -128,6 +131,7 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
         db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
     user.last_seen_at = utcnow()
     db.session.commit()
+    metrics.login(method, ok=True)
 
     actor = Actor.of(user)
     token_out = issue_token(user)

@@ -45,6 +45,7 @@ from chatapp.pages.forms import (
 )
 from chatapp.security.client_address import client_ip
 from chatapp.security.identity import Actor, user_from_session
+from chatapp.security.sessions import GUEST_KEY
 
 auth = Blueprint("auth", __name__)
 
@@ -68,6 +69,8 @@ def start_session(user: User) -> None:
     session.clear()
     session["user_id"] = user.id
     session["token_version"] = user.token_version
+    if user.is_guest:
+        session[GUEST_KEY] = True  # a guest's cookie lasts GUEST_TOKEN_MAX_AGE, not 7 days
     session.permanent = True
     g.current_user = user
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from chatapp.extensions import socketio
+from chatapp.observability import metrics
 from chatapp.serializers import event_times
 
 NAMESPACE = "/"
@@ -30,6 +31,7 @@ def user_channel(user_id: int) -> str:
 
 def send(event: str, data: Any, *, to: str | None = None, skip_sid: str | None = None) -> None:
     """Emit ``event`` to ``to`` (a channel or socket id; everyone when None)."""
+    metrics.emitted(event)
     socketio.emit(event, data, to=to, skip_sid=skip_sid, namespace=NAMESPACE)
 
 
@@ -136,7 +138,7 @@ def user_offline(user_wire_id: str) -> None:
     send("user:offline", {"userId": user_wire_id})
 
 
-# --- live events (PROTOCOL.md section B) -------------------------------------------------
+# --- live events (docs/protocol.md, "B. Live events") -----------------------------------
 
 def user_joined_event(room_id: int, username: str, participants: list[str], moment: datetime,
                       *, only_sid: str | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Handlers for the community-chat protocol (PROTOCOL.md section A)."""
+"""Handlers for the community-chat protocol (docs/protocol.md, "A. Community chat")."""
 from __future__ import annotations
 
 from flask import request

@@ -4,18 +4,24 @@ Every handler returns the acknowledgement payload. A :class:`ChatError` becomes
 ``{"ok": false, "error": ...}`` plus an ``error`` event for clients without callbacks; anything
 unexpected is logged and refused as ``internal`` without taking the process down. The database
 session is always ended afterwards (Flask-SQLAlchemy's teardown does not run for socket events).
+
+This is also where every handled event is measured (``chat_socket_handler_seconds``) and
+every refusal counted (``chat_refusals_total``) and logged, with its code, never its payload.
 """
 from __future__ import annotations
 
 import logging
+from time import perf_counter
 
 from flask import request
 from flask_socketio import Namespace
 
 from chatapp.errors import ChatError
 from chatapp.extensions import db
+from chatapp.observability import logs, metrics
 from chatapp.realtime import broadcast
 from chatapp.realtime.socket_state import has_state
+from chatapp.security.client_address import client_ip
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +59,14 @@ class ProtocolNamespace(Namespace):
     @staticmethod
     def _guarded(event: str, method):
         def run(*args):
+            started = perf_counter()
             try:
-                return method(*args)
+                if event == "disconnect":  # before the handler forgets who the socket was
+                    log.info("socket disconnected")
+                result = method(*args)
+                if event == "connect":
+                    log.info("socket connected", extra={"remote": client_ip()})
+                return result
             except ChatError as error:
                 db.session.rollback()
                 return refuse(event, error)
@@ -65,6 +77,7 @@ class ProtocolNamespace(Namespace):
                               code="internal")
             finally:
                 db.session.remove()
+                metrics.handler_finished(event, perf_counter() - started)
         return run
 
 
@@ -72,6 +85,9 @@ def refuse(event: str, error: ChatError, *, code: str | None = None) -> dict | N
     body = error.to_dict()
     if code:
         body["code"] = code
+    metrics.refused(body["code"], "socket")
+    if body["code"] != "internal":  # an internal failure was logged with its traceback
+        logs.log_refusal("socket", event, body["code"])
     if event in ("connect", "disconnect"):
         return None
     broadcast.refusal(request.sid, event, body)

@@ -1,4 +1,4 @@
-"""Handlers for the live-event protocol (PROTOCOL.md section B)."""
+"""Handlers for the live-event protocol (docs/protocol.md, "B. Live events")."""
 from __future__ import annotations
 
 from flask import request

@@ -43,3 +43,9 @@ def forget(sid: str) -> None:
 
 def local_socket_count() -> int:
     return len(_sockets)
+
+
+def user_id_of(sid: str) -> int | None:
+    """The user a socket of this process acts as (None if anonymous or unknown), for logs."""
+    state = _sockets.get(sid)
+    return state.actor.user_id if state is not None and state.actor is not None else None

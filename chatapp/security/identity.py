@@ -12,6 +12,7 @@ from sqlalchemy import select
 from chatapp.errors import AuthFailed
 from chatapp.extensions import db
 from chatapp.models import User
+from chatapp.observability.logs import note_user
 from chatapp.queries.users import user_by_wire_id
 from chatapp.security import jwt_tokens
 
@@ -78,6 +79,7 @@ def read_credential(token: object) -> Credential:
     max_age = config["GUEST_TOKEN_MAX_AGE"] if user.is_guest else config["TOKEN_MAX_AGE"]
     if (datetime.now(timezone.utc) - issued_at).total_seconds() > max_age:
         raise AuthFailed("Authentication failed: token expired")
+    note_user(user.id)
     return Credential(user)
 
 
@@ -92,6 +94,8 @@ def _jwt_credential(token: str) -> Credential:
     # ``v`` is in the tokens we mint (so logging out revokes them); the host app's have none.
     if user is not None and "v" in verified.claims and verified.claims["v"] != user.token_version:
         raise AuthFailed("Authentication failed: token revoked")
+    if user is not None:
+        note_user(user.id)
     return Credential(user, None if verified.ours else verified)
 
 
@@ -116,6 +120,7 @@ def user_from_session(session) -> User | None:
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or user.token_version != version:
         return None
+    note_user(user.id)
     return user
 
 
