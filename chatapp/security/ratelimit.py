@@ -1,6 +1,6 @@
 """Rate limits on what clients do, shared across processes through Redis when configured.
 
-Built on the ``limits`` library (sliding windows; memory or Redis storage) rather than
+Built on the ``limits`` library (moving windows; memory or Redis storage) rather than
 hand-written counters. Each limit is a setting such as ``"20/10second"``; ``check`` raises
 :class:`RateLimited` with a retry-after when a caller is over it.
 """
@@ -12,7 +12,7 @@ import time
 from flask import Flask, current_app
 from limits import parse
 from limits.storage import storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 
 from chatapp.errors import RateLimited
 
@@ -35,9 +35,10 @@ DEFAULT_LIMITS = {
 class Limiter:
     def __init__(self, storage_url: str) -> None:
         self.storage = storage_from_string(storage_url)
-        # A sliding window approximated by two counters: cheap (no per-hit list), and smooth
-        # enough at window edges for chat limits.
-        self.strategy = SlidingWindowCounterRateLimiter(self.storage)
+        # An exact moving window (one timestamp per hit, at most the limit's count per key).
+        # The two-counter sliding approximation rounds its weighted count down, so just after
+        # a window edge it let one action more than the limit through ("2/minute" allowed 3).
+        self.strategy = MovingWindowRateLimiter(self.storage)
 
     def hit(self, rule: str, *keys: str) -> None:
         """Count one action for ``keys``; raise :class:`RateLimited` if it is one too many."""
