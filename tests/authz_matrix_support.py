@@ -14,11 +14,9 @@ kick has someone to kick).
 from __future__ import annotations
 
 import re
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -125,25 +123,13 @@ def build_world() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def world_template(tmp_path_factory):
     """A database holding the world (built once per module) and its ids."""
-    from flask_migrate import upgrade
-
     url = databases.unit_database_url(tmp_path_factory.mktemp("authz-world"))
     app = make_app(url)
     with app.app_context():
-        if databases.BACKEND == "sqlite":
-            upgrade()
         ids = build_world()
         db.session.remove()
         db.engine.dispose()  # a PostgreSQL template must have no open connections
     return url, ids
-
-
-def copy_database(url: str, tmp_path: Path) -> str:
-    if databases.BACKEND == "sqlite":
-        target = tmp_path / "world.sqlite3"
-        shutil.copyfile(url.removeprefix("sqlite:///"), target)
-        return f"sqlite:///{target}"
-    return databases.create_postgres_database(template=url.rsplit("/", 1)[1])
 
 
 @dataclass
@@ -189,7 +175,8 @@ class Stage:
 @pytest.fixture
 def stage(world_template, tmp_path, monkeypatch):
     url, ids = world_template
-    app = make_app(copy_database(url, tmp_path))
+    copy = databases.copy_of(url, tmp_path)
+    app = make_app(copy)
     monkeypatch.setattr(authz, "_policies", {})  # room policies of another test's database
     monkeypatch.setattr(process_registry, "_process_id", None)
     with app.app_context():
@@ -219,3 +206,4 @@ def stage(world_template, tmp_path, monkeypatch):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    databases.release(copy)

@@ -22,20 +22,17 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture
 def app(tmp_path: Path):
-    from flask_migrate import upgrade
-
     from chatapp import create_app
     from chatapp.extensions import db
 
     url = databases.unit_database_url(tmp_path)
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
                       "REDIS_URL": None})
-    if databases.BACKEND == "sqlite":
-        with app.app_context():
-            upgrade()
     yield app
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
+    databases.release(url)
 
 
 @pytest.fixture

@@ -29,15 +29,9 @@ from tests.helpers import ROOT
 
 
 def make_app(tmp_path, **config):
-    from flask_migrate import upgrade
-
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "REDIS_URL": None,
-                      "SQLALCHEMY_DATABASE_URI": databases.unit_database_url(tmp_path),
-                      **config})
-    if databases.BACKEND == "sqlite":
-        with app.app_context():
-            upgrade()
-    return app
+    return create_app({"TESTING": True, "SECRET_KEY": "t", "REDIS_URL": None,
+                       "SQLALCHEMY_DATABASE_URI": databases.unit_database_url(tmp_path),
+                       **config})
 
 
 # --- who may read /metrics -----------------------------------------------------------------
