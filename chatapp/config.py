@@ -119,6 +119,8 @@ def load_config(instance_path: Path) -> dict:
         # (database numbers do not separate pub/sub) must each use their own.
         "SOCKETIO_CHANNEL": env_str("SOCKETIO_CHANNEL", "flask-socketio"),
         "MAX_MESSAGE_LENGTH": env_int("MAX_MESSAGE_LENGTH", 4000),
+        # Larger request bodies are refused (413 too_large) before they are read.
+        "MAX_BODY_BYTES": env_int("MAX_BODY_BYTES", 1024 * 1024),
         "HISTORY_LIMIT": 100,
         "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),
         # A process that has not refreshed its heartbeat for this long is taken for dead and
