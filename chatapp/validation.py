@@ -148,3 +148,17 @@ def check_external_id(value: Any) -> str | None:
     if not EXTERNAL_ID_PATTERN.fullmatch(text) or text.isdigit():
         return None
     return text
+
+
+# A client's own message id: a UUID, a counter, anything short and printable (fullmatch).
+CLIENT_MESSAGE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+def optional_client_message_id(value: Any) -> str | None:
+    """``clientMessageId``: absent (None) or 1-64 letters, digits, '.', '_', ':' or '-'."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not CLIENT_MESSAGE_ID_PATTERN.fullmatch(value):
+        raise Invalid("clientMessageId must be 1-64 letters, digits, '.', '_', ':' or '-'",
+                      fields={"clientMessageId": "1-64 letters, digits, '.', '_', ':' or '-'"})
+    return value

@@ -71,8 +71,9 @@ class CommunityHandlers:
         _, actor = logged_in()
         data = require_object(data)
         recipient = user_for_ref(data, "to")
-        return ok(message=do_send_private_message(actor, recipient.id, data.get("message"),
-                                                  client_ip=client_ip()))
+        return ok(message=do_send_private_message(
+            actor, recipient.id, data.get("message"), client_ip=client_ip(),
+            client_message_id=data.get("clientMessageId")))
 
     def on_room_join(self, data=None, *_):
         state, actor = logged_in()
@@ -92,7 +93,8 @@ class CommunityHandlers:
         state, actor = logged_in()
         data = require_object(data)
         room = joined_room(state, require_int(data, "roomId"))
-        return ok(message=do_send_message(actor, room, data.get("message"), client_ip=client_ip()))
+        return ok(message=do_send_message(actor, room, data.get("message"), client_ip=client_ip(),
+                                          client_message_id=data.get("clientMessageId")))
 
     def on_room_create(self, data=None, *_):
         state, actor = logged_in()

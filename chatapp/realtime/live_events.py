@@ -76,8 +76,14 @@ class LiveEventHandlers:
         return ok(eventId=event.id, user=state.actor.username)
 
     def on_send_message(self, text=None, *_):
+        """The old clients send the bare text; ours may send ``{text, clientMessageId}``."""
         state = state_of(request.sid)
-        return ok(message=do_send_message(state.actor, in_event(state), text, client_ip=client_ip()))
+        client_message_id = None
+        if isinstance(text, dict):
+            text, client_message_id = text.get("text"), text.get("clientMessageId")
+        return ok(message=do_send_message(state.actor, in_event(state), text,
+                                          client_ip=client_ip(),
+                                          client_message_id=client_message_id))
 
     def on_leave_event(self, *_):
         state = state_of(request.sid)
