@@ -57,7 +57,8 @@ class CommunityHandlers:
         state = state_of(request.sid)
         try:
             result = do_login(request.sid, token=data.get("token"), username=data.get("username"),
-                              avatar=data.get("avatar"), current=state.actor)
+                              avatar=data.get("avatar"), current=state.actor,
+                              client_ip=client_ip())
         except AuthFailed as error:
             broadcast.auth_error(request.sid, error.message)
             raise

@@ -64,7 +64,8 @@ class LiveEventHandlers:
             # guest under it: the old name leaves wherever it was.
             wanted = check_guest_name(data.get("username"))
             try:
-                result = do_login(request.sid, username=wanted, avatar=data.get("avatar"))
+                result = do_login(request.sid, username=wanted, avatar=data.get("avatar"),
+                                  client_ip=client_ip())
             except AuthFailed as error:  # guests not allowed: the old event, as for user:login
                 broadcast.auth_error(request.sid, error.message)
                 raise
