@@ -6,6 +6,7 @@ The number of examples is bounded (``FUZZ_EXAMPLES`` per operation, mode and cal
 the test stays fast in CI; the counts are printed (``-s``) for the closing note."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -98,5 +99,34 @@ def run_operation(operation, mode, headers: dict, stats: dict, failures: list[st
             response = None
         if response is not None and response.status_code >= 500:
             stats["5xx"] += 1
+        if mode == GenerationMode.POSITIVE and isinstance(case.body, dict):
+            hostile_variant(case, headers, stats, failures)
 
     fuzz()
+
+
+def with_surrogates(value):
+    """The same JSON with a lone surrogate in every string (JSON can spell it, UTF-8 cannot)."""
+    if isinstance(value, str):
+        return value + "\ud800"
+    if isinstance(value, list):
+        return [with_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {k: with_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def hostile_variant(case, headers: dict, stats: dict, failures: list[str]) -> None:
+    """The valid body again, with a lone surrogate in every string: a clear 4xx, never a 5xx
+    (schemathesis itself only generates valid Unicode)."""
+    client = case.operation.app.test_client()
+    body = json.dumps(with_surrogates(case.body))
+    if "\\ud800" not in body:
+        return
+    stats["examples"] += 1
+    response = client.open(case.formatted_path, method=case.method, query_string=case.query,
+                           data=body, headers={**headers, "Content-Type": "application/json"})
+    if response.status_code >= 500:
+        stats["5xx"] += 1
+        failures.append(f"{case.method} {case.formatted_path} with lone surrogates: "
+                        f"{response.status_code}")
