@@ -119,6 +119,8 @@ def load_config(instance_path: Path) -> dict:
         # (database numbers do not separate pub/sub) must each use their own.
         "SOCKETIO_CHANNEL": env_str("SOCKETIO_CHANNEL", "flask-socketio"),
         "MAX_MESSAGE_LENGTH": env_int("MAX_MESSAGE_LENGTH", 4000),
+        # Larger request bodies are refused (413 too_large) before they are read.
+        "MAX_BODY_BYTES": env_int("MAX_BODY_BYTES", 1024 * 1024),
         "HISTORY_LIMIT": 100,
         "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),
         # A process that has not refreshed its heartbeat for this long is taken for dead and
@@ -126,6 +128,9 @@ def load_config(instance_path: Path) -> dict:
         "PRESENCE_TIMEOUT": env_int("PRESENCE_TIMEOUT", 30),
         "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
         "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
+        # How often each process removes guests who are gone, whose tokens expired and who
+        # left nothing behind (chatapp/actions/guests.py).
+        "GUEST_CLEANUP_INTERVAL": env_int("GUEST_CLEANUP_INTERVAL", 600),
         "EVENTS_AUTO_CREATE": env_bool("EVENTS_AUTO_CREATE", True),
         # The zone of the old live-event protocol's display times (``3:07 pm``).
         "EVENT_TIME_ZONE": env_zone("EVENT_TIME_ZONE", "UTC"),

@@ -183,6 +183,18 @@ def test_event_form_errors_are_shown_next_to_their_field(app, client):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
 
 
+@pytest.mark.parametrize("starts_at, zone", [("0001-01-01T00:30", "Europe/Paris"),
+                                             ("9999-12-31T23:30", "America/New_York"),
+                                             ("0811-07-01T12:00", "UTC")])
+def test_event_form_refuses_dates_out_of_range_with_a_field_error(app, client, starts_at, zone):
+    register(client, "alice")
+    response = create_event_form(client, starts_at=starts_at, timezone=zone)
+    assert response.status_code == 400
+    assert "2000" in field_error(response.get_data(as_text=True), "starts_at")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+
+
 def test_guests_cannot_open_the_event_form(app, client):
     post_form(client, "/guest", {"guest-username": "visitor"}, prefix="guest")
     response = client.get("/events/new")

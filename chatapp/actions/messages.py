@@ -5,25 +5,29 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 
-from chatapp.errors import EventEnded, Forbidden, NotFound
+from chatapp.errors import Conflict, EventEnded, Forbidden, NotFound
 from chatapp.extensions import db
 from chatapp.models import Message, User
 from chatapp.models.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.observability import metrics
 from chatapp.queries.events import event_of_room
+from chatapp.queries.messages import message_by_client_id
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
 from chatapp.serializers import (
     event_message_payload,
+    message_payload,
     name_fields,
     room_message_payload,
+    stored_event_message_payload,
     wire_user_id,
 )
 from chatapp.timeutil import isoformat_z, utcnow
-from chatapp.validation import clean_text
+from chatapp.validation import clean_text, optional_client_message_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +42,40 @@ def check_message_text(text: object) -> str:
     return clean_text(text, "message", max_length=current_app.config["MAX_MESSAGE_LENGTH"])
 
 
+class AlreadySent(Exception):
+    """A concurrent send with the same client message id committed first."""
+
+
 def store_message(*, sender_id: int, content: str, room_id: int | None = None,
-                  recipient_id: int | None = None):
-    """Insert and commit one message; return its id and timestamp. One INSERT, one COMMIT."""
+                  recipient_id: int | None = None, client_message_id: str | None = None):
+    """Insert and commit one message; return its id and timestamp. One INSERT, one COMMIT.
+    Raises :class:`AlreadySent` if the sender already stored ``client_message_id``."""
     created_at = utcnow()
-    result = db.session.execute(insert(Message).values(
-        room_id=room_id, recipient_id=recipient_id, sender_id=sender_id, content=content,
-        created_at=created_at))
-    db.session.commit()
+    try:
+        result = db.session.execute(insert(Message).values(
+            room_id=room_id, recipient_id=recipient_id, sender_id=sender_id, content=content,
+            created_at=created_at, client_message_id=client_message_id))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if client_message_id is None or message_by_client_id(sender_id, client_message_id) is None:
+            raise  # not the race this index exists for
+        raise AlreadySent() from None
     metrics.message_stored("private" if recipient_id is not None else "room")
     return result.inserted_primary_key[0], created_at
+
+
+def sent_before(actor: Actor, client_message_id: str | None, *, room_id: int | None = None,
+                recipient_id: int | None = None) -> Message | None:
+    """The message this sender already sent under ``client_message_id`` (a retry), or None.
+    The same id for another room or recipient is a ``conflict``: it cannot be a retry."""
+    if client_message_id is None:
+        return None
+    earlier = message_by_client_id(actor.user_id, client_message_id)
+    if earlier is not None and (earlier.room_id, earlier.recipient_id) != (room_id, recipient_id):
+        raise Conflict("clientMessageId was already used for another message",
+                       fields={"clientMessageId": "already used for another message"})
+    return earlier
 
 
 def check_chat_open(room: RoomRef) -> None:
@@ -74,15 +102,33 @@ def check_may_post(actor: Actor, room_id: int, client_ip: str | None) -> None:
         ratelimit.check_slow_mode(room_id, actor.user_id, authz.policy_of(room_id).slow_mode_seconds)
 
 
+def room_message_sent(room: RoomRef, message: Message) -> dict:
+    """A stored room message in the shape its sender's acknowledgement had."""
+    if room.kind == ROOM_KIND_EVENT:
+        return stored_event_message_payload(message)
+    return message_payload(message)
+
+
 def do_send_message(actor: Actor, room: RoomRef, text: object, *,
-                    client_ip: str | None = None) -> dict:
+                    client_ip: str | None = None, client_message_id: object = None) -> dict:
     """Store a message in a room (community room or event chat), then broadcast it to the room
-    in that room's protocol: ``room:message:new`` or ``newMessage``. Returns what was sent."""
+    in that room's protocol: ``room:message:new`` or ``newMessage``. Returns what was sent.
+
+    Idempotent per ``client_message_id``: a retry of a message this sender already stored
+    under that id returns the stored message and stores and broadcasts nothing (not even
+    counted against rate limits), even if the first send is still being committed."""
+    client_id = optional_client_message_id(client_message_id)
     content = check_message_text(text)
+    earlier = sent_before(actor, client_id, room_id=room.id)
+    if earlier is not None:
+        return room_message_sent(room, earlier)
     check_chat_open(room)
     check_may_post(actor, room.id, client_ip)
-    message_id, created_at = store_message(sender_id=actor.user_id, content=content,
-                                           room_id=room.id)
+    try:
+        message_id, created_at = store_message(sender_id=actor.user_id, content=content,
+                                               room_id=room.id, client_message_id=client_id)
+    except AlreadySent:
+        return room_message_sent(room, sent_before(actor, client_id, room_id=room.id))
     if room.kind == ROOM_KIND_EVENT:
         payload = event_message_payload(message_id, actor, content, created_at)
         broadcast.event_message_new(room.id, payload)
@@ -92,19 +138,35 @@ def do_send_message(actor: Actor, room: RoomRef, text: object, *,
     return payload
 
 
+def private_message_sent(message: Message) -> dict:
+    """A stored private message in the shape its sender's acknowledgement had."""
+    return {"id": message.id, "to": wire_user_id(message.recipient), "content": message.content,
+            "timestamp": isoformat_z(message.created_at)}
+
+
 def do_send_private_message(actor: Actor, recipient_id: int, text: object, *,
-                            client_ip: str | None = None) -> dict:
+                            client_ip: str | None = None,
+                            client_message_id: object = None) -> dict:
     """Store a private message, then ``message:private`` to every socket of the recipient and
     ``message:private:sent`` to every socket of the sender. An offline recipient reads it later
-    from the conversation history."""
+    from the conversation history. Idempotent per ``client_message_id``, as
+    :func:`do_send_message` is."""
+    client_id = optional_client_message_id(client_message_id)
     content = check_message_text(text)
+    earlier = sent_before(actor, client_id, recipient_id=recipient_id)
+    if earlier is not None:
+        return private_message_sent(earlier)
     ratelimit.check("RATE_LIMIT_MESSAGES", f"user:{actor.user_id}", guest=actor.is_guest)
     ratelimit.check("RATE_LIMIT_PER_IP", client_ip and f"ip:{client_ip}")
     recipient = db.session.get(User, recipient_id)
     if recipient is None:
         raise NotFound(f"user {recipient_id} does not exist")
-    message_id, created_at = store_message(sender_id=actor.user_id, content=content,
-                                           recipient_id=recipient.id)
+    try:
+        message_id, created_at = store_message(sender_id=actor.user_id, content=content,
+                                               recipient_id=recipient.id,
+                                               client_message_id=client_id)
+    except AlreadySent:
+        return private_message_sent(sent_before(actor, client_id, recipient_id=recipient_id))
     timestamp, to = isoformat_z(created_at), wire_user_id(recipient)
     broadcast.private_message(recipient.id, {
         "id": message_id, "from": wire_user_id(actor), "to": to, "sender": actor.username,

@@ -5,11 +5,14 @@ import logging
 import os
 import signal
 import socket as _socket
+import time
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from chatapp.actions.event_lifecycle import do_announce_due_statuses
+from chatapp.actions.guests import BATCH as GUEST_BATCH
+from chatapp.actions.guests import do_remove_stale_guests
 from chatapp.actions.presence import do_reap_dead_processes
 from chatapp.cluster.process_registry import beat, current_process_id, forget_process
 from chatapp.extensions import db, socketio
@@ -18,6 +21,7 @@ from chatapp.models import ServerProcess
 log = logging.getLogger(__name__)
 _started_in_pid: int | None = None
 _shutting_down = False
+_guests_checked_at = float("-inf")  # monotonic time of this process's last guest cleanup
 
 
 def _pid_alive(pid: int) -> bool:
@@ -54,6 +58,20 @@ def presence_tick() -> None:
         current_process_id()
     do_reap_dead_processes(current_process_id(), also_dead=dead_local_processes())
     do_announce_due_statuses()
+    remove_stale_guests_now_and_then()
+
+
+def remove_stale_guests_now_and_then() -> None:
+    """Guest cleanup (:mod:`chatapp.actions.guests`) once per ``GUEST_CLEANUP_INTERVAL``
+    seconds per process, not every tick: stale guests are days old, and a cleanup that
+    finds a full batch runs again at the next tick."""
+    global _guests_checked_at
+    now = time.monotonic()
+    if now - _guests_checked_at < current_app.config["GUEST_CLEANUP_INTERVAL"]:
+        return
+    _guests_checked_at = now
+    if do_remove_stale_guests() >= GUEST_BATCH:
+        _guests_checked_at = float("-inf")  # more are waiting
 
 
 def _presence_loop(app: Flask) -> None:

@@ -62,8 +62,10 @@ def refusal(sid: str, event: str, error: dict) -> None:
     send("error", {"event": event, **error}, to=sid)
 
 
-def room_history(sid: str, room_id: int, messages: list[dict]) -> None:
-    send("room:history", {"roomId": room_id, "messages": messages}, to=sid)
+def room_history(sid: str, room_id: int, messages: list[dict],
+                 cursor: dict | None = None) -> None:
+    """``cursor``: a catch-up page's ``{after, nextAfter, continues}`` (see actions.catch_up)."""
+    send("room:history", {"roomId": room_id, "messages": messages, **(cursor or {})}, to=sid)
 
 
 def room_joined(sid: str, room_id: int) -> None:
@@ -154,9 +156,11 @@ def user_left_event(room_id: int, username: str, participants: list[str],
          to=room_channel(room_id))
 
 
-def event_history(sid: str, messages: list[dict], participants: list[str], event: dict) -> None:
-    send("eventHistory", {"messages": messages, "participants": participants, "event": event},
-         to=sid)
+def event_history(sid: str, messages: list[dict], participants: list[str], event: dict,
+                  cursor: dict | None = None) -> None:
+    """``cursor``: a catch-up page's ``{after, nextAfter, continues}`` (see actions.catch_up)."""
+    send("eventHistory", {"messages": messages, "participants": participants, "event": event,
+                          **(cursor or {})}, to=sid)
 
 
 def event_message_new(room_id: int, message: dict) -> None:
