@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from chatapp.pages import rendering
     from chatapp.pages.forms import csrf
+    from chatapp.realtime import recovery_server
     from chatapp.realtime.client_manager import make_client_manager
 
     database.init_app(app)
@@ -61,6 +62,8 @@ def register_extensions(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    # Connection state recovery (socket.io v4.6+) on the server Flask-SocketIO just built.
+    recovery_server.install(app, socketio.server)
 
 
 class IdConverter(IntegerConverter):

@@ -127,6 +127,10 @@ def load_config(instance_path: Path) -> dict:
         "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
         "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
         "EVENTS_AUTO_CREATE": env_bool("EVENTS_AUTO_CREATE", True),
+        # Socket.IO connection state recovery (v4.6+ clients): a reconnect within the window
+        # keeps its identity and rooms and gets the events it missed.
+        "CONNECTION_STATE_RECOVERY": env_bool("CONNECTION_STATE_RECOVERY", True),
+        "RECOVERY_WINDOW": env_int("RECOVERY_WINDOW", 120),
         # The zone of the old live-event protocol's display times (``3:07 pm``).
         "EVENT_TIME_ZONE": env_zone("EVENT_TIME_ZONE", "UTC"),
         # The host app's JWTs (see chatapp/security/jwt_tokens.py): off unless a key is set.

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from chatapp.actions.event_lifecycle import do_announce_due_statuses
 from chatapp.actions.presence import do_reap_dead_processes
+from chatapp.actions.recovery_sessions import do_prune_recovery
 from chatapp.cluster.process_registry import beat, current_process_id, forget_process
 from chatapp.extensions import db, socketio
 from chatapp.models import ServerProcess
@@ -18,6 +19,11 @@ from chatapp.models import ServerProcess
 log = logging.getLogger(__name__)
 _started_in_pid: int | None = None
 _shutting_down = False
+
+
+def shutting_down() -> bool:
+    """Whether this process is closing its sockets to stop (their sessions stay resumable)."""
+    return _shutting_down
 
 
 def _pid_alive(pid: int) -> bool:
@@ -54,6 +60,7 @@ def presence_tick() -> None:
         current_process_id()
     do_reap_dead_processes(current_process_id(), also_dead=dead_local_processes())
     do_announce_due_statuses()
+    do_prune_recovery()
 
 
 def _presence_loop(app: Flask) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import socketio
 
 from chatapp.observability import metrics
+from chatapp.realtime import recovery_log
 
 # The events that carry a chat message to its readers (chat_messages_delivered_total).
 MESSAGE_EVENTS = frozenset({"room:message:new", "newMessage", "message:private"})
@@ -41,6 +42,9 @@ def local_recipients(manager: socketio.Manager, namespace: str, room, skip_sid) 
 class DeliveryCounting(socketio.Manager):
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None,
              **kwargs):
+        held = recovery_log.skipped_sids(data)
+        if held:  # sockets resuming a session get these events from the replay instead
+            skip_sid = [*(skip_sid if isinstance(skip_sid, list) else [skip_sid]), *held]
         if event in MESSAGE_EVENTS:
             sockets = local_recipients(self, namespace, to or room, skip_sid)
             if sockets:
