@@ -104,6 +104,15 @@ class ChatClient:
         self.offsets: list[str] = []  # connection state recovery offsets, in arrival order
         self._cond = threading.Condition()
         self.sio.on("*", self._record)
+        self.pid: str | None = None  # the private session id of the CONNECT answer, if any
+        handle_connect = self.sio._handle_connect
+
+        def remember_pid(namespace, data):  # python-socketio keeps only the sid
+            if isinstance(data, dict):
+                self.pid = data.get("pid")
+            return handle_connect(namespace, data)
+
+        self.sio._handle_connect = remember_pid
         self.sio.connect(url, auth=auth, headers=headers or {},
                          transports=transports or ["websocket"], wait_timeout=10)
         self.user: dict | None = None
