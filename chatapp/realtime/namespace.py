@@ -6,10 +6,14 @@ from flask import request, session
 from chatapp.actions.messages import RoomRef
 from chatapp.actions.presence import do_remove_socket
 from chatapp.actions.recovery import do_resume_session
-from chatapp.actions.recovery_sessions import do_end_session, do_start_session, persist_sessions
+from chatapp.actions.recovery_sessions import (
+    do_end_session,
+    do_start_session,
+    persist_sessions,
+)
 from chatapp.actions.sessions import do_login
+from chatapp.cluster.lifecycle import shutting_down
 from chatapp.errors import AuthFailed
-from chatapp.cluster.jobs import shutting_down
 from chatapp.extensions import db, socketio
 from chatapp.models.room import ROOM_KIND_COMMUNITY, ROOM_KIND_EVENT
 from chatapp.observability import metrics
@@ -21,7 +25,6 @@ from chatapp.realtime.moderation import MODERATION_EVENTS, ModerationHandlers
 from chatapp.realtime.recovery_server import take_handshake
 from chatapp.realtime.socket_state import forget, state_of
 from chatapp.security.identity import user_from_session
-
 
 # Disconnects after which a session is not resumed (as in socket.io): the server closed this
 # socket on purpose (logout, kick, a password change) or the client said goodbye.

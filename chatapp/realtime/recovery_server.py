@@ -10,6 +10,8 @@ connect handler runs, because the answer to CONNECT is sent first (``always_conn
 - it adds ``pid`` to the CONNECT answer (``{sid, pid}``): the resumed session's own pid, or a
   new one. socket.io-client sets ``socket.recovered`` when the pid it sent comes back.
 
+It also refuses new handshakes once the process is shutting down (SIGTERM hand-off).
+
 A resuming socket is held (its live events dropped, see :mod:`recovery_log`) from the moment
 it exists until the connect handler has replayed what it missed.
 """
@@ -24,6 +26,7 @@ import socketio
 from flask import Flask
 from socketio import packet
 
+from chatapp.cluster.lifecycle import shutting_down
 from chatapp.extensions import db
 from chatapp.models import RecoverySession
 from chatapp.observability import metrics
@@ -104,6 +107,15 @@ class RecoveringServer(socketio.Server):
             if handshake.resume_after is not None:
                 recovery_log.hold(sid)
         return super()._send_packet(eio_sid, pkt)
+
+    def handle_request(self, environ, start_response):
+        """A process shutting down opens no new session (SIGTERM hand-off): a handshake (a
+        request without ``sid``) is answered 503 and the client tries again, elsewhere."""
+        if shutting_down() and "sid=" not in environ.get("QUERY_STRING", ""):
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain"),
+                                                       ("Retry-After", "1")])
+            return [b"shutting down"]
+        return super().handle_request(environ, start_response)
 
     def send_logged_event(self, sid: str, event: str, data, offset: str,
                           namespace: str = "/") -> None:
