@@ -6,9 +6,9 @@ argument). Here the offset is the id of the event's row in ``recovery_events``: 
 per broadcast, the same offset for every recipient, whatever process delivers it.
 
 Order: a client resumes "after offset N", so the events a socket receives must carry
-increasing offsets. Within a process a lock makes "take the next id, deliver, commit" one
-step; across processes on PostgreSQL a transaction-level advisory lock does the same, held
-until the commit (after the message queue was handed the event).
+increasing offsets. Within a process a lock makes "take the next id, commit, deliver" one
+step; across processes (PostgreSQL and a message queue) a transaction-level advisory lock
+makes "take the next id, publish" one step, so the queue carries events in offset order.
 
 The replay after a reconnect races with live delivery: an event can be in the database and
 still on its way through the message queue. A resuming socket is therefore *held*: its live
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from typing import Any, Callable, Iterable
@@ -28,6 +29,7 @@ from sqlalchemy import func, insert, select, text
 
 from chatapp.extensions import db
 from chatapp.models import RecoveryEvent
+from chatapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -63,46 +65,121 @@ def pid_of(sid: str) -> str | None:
     return _pid_of_sid.get(sid)
 
 
-def _cluster_lock() -> bool:
-    """Take the cluster-wide order lock until the commit; False on SQLite (one process, whose
-    own lock is enough)."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return False
-    db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-    return True
+def _cluster_lock() -> None:
+    """In a replay: wait until every event that took an offset has committed (PostgreSQL
+    with a message queue; otherwise this process's own lock, already held, is enough)."""
+    if _clustered():
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+
+
+def _clustered() -> bool:
+    """Several processes may broadcast: a message queue on a shared PostgreSQL."""
+    return bool(current_app.config.get("REDIS_URL")) and (
+        db.engine.dialect.name == "postgresql")
 
 
 def send_logged(event: str, data: Any, to: str | None, skip_sid: str | None,
                 emit: Callable[[Any], None]) -> None:
     """Log ``event`` and emit it through ``emit(args)`` with its offset as the trailing
     argument; volatile events, or everything when recovery is off, go out as they are.
-    A database failure does not stop live delivery: the event just cannot be replayed."""
+    A database failure does not stop live delivery: the event just cannot be replayed.
+
+    One process: log and commit, then emit (a crash in between loses nothing: the event is
+    replayed). Several: the row is written under the cluster's order lock on a connection of
+    its own, the event is handed to the message queue, and the lock ends with the commit;
+    this process's own sockets get it right after (see :func:`defer_local`), so the lock is
+    never held for a fan-out."""
     if event in VOLATILE_EVENTS or not enabled():
         emit(data)
         return
     pid = _pid_of_sid.get(to) if to else None
-    skip = _pid_of_sid.get(skip_sid) if skip_sid else None
+    row = {"channel": session_channel(pid) if pid else to,
+           "skip": _pid_of_sid.get(skip_sid) if skip_sid else None, "event": event,
+           "data": json.dumps(data, separators=(",", ":")), "created_at": utcnow(),
+           "key": ADVISORY_LOCK_KEY}
     with _order:
+        if _clustered():
+            _send_clustered(row, data, emit)
+            return
         try:
-            shared = _cluster_lock()
             offset = db.session.execute(insert(RecoveryEvent).values(
-                channel=session_channel(pid) if pid else to, skip_session=skip, event=event,
-                data=json.dumps(data, separators=(",", ":"))).returning(RecoveryEvent.id)
+                channel=row["channel"], skip_session=row["skip"], event=event,
+                data=row["data"], created_at=row["created_at"]).returning(RecoveryEvent.id)
             ).scalar_one()
-            if not shared:
-                # SQLite could hand a rolled-back id out again (after a crash between emit
-                # and commit), so commit first; killed before the emit, the event is replayed.
-                db.session.commit()
+            db.session.commit()
         except Exception:
             log.exception("could not log %r for recovery", event)
             db.session.rollback()
             emit(data)
             return
+        emit((data, str(offset)))
+
+
+# The lock is taken in the INSERT itself (one round trip): the row's id is drawn after it.
+_CLUSTERED_INSERT = text(
+    "INSERT INTO recovery_events (channel, skip_session, event, data, created_at) "
+    "SELECT :channel, :skip, :event, :data, :created_at "
+    "FROM (SELECT pg_advisory_xact_lock(:key)) AS in_order RETURNING id")
+# The log's own connection, one per process (writes are serialised by ``_order`` anyway).
+_writer: dict[str, Any] = {"conn": None, "pid": None}
+_deferred = threading.local()  # greenlet-local under gevent
+
+
+def _log_connection():
+    conn = _writer["conn"]
+    if conn is None or conn.closed or conn.engine is not db.engine or (
+            _writer["pid"] != os.getpid()):  # after a fork the parent's socket is not ours
+        conn = db.engine.connect()
+        # The log is an aid, not a record: a commit need not wait for the disk (a PostgreSQL
+        # crash may lose the last few rows; a server process crash loses nothing).
+        conn.exec_driver_sql("SET synchronous_commit TO OFF")
+        conn.commit()
+        _writer.update(conn=conn, pid=os.getpid())
+    return conn
+
+
+def _send_clustered(row: dict, data: Any, emit: Callable[[Any], None]) -> None:
+    try:
+        conn = _log_connection()
+        offset = conn.execute(_CLUSTERED_INSERT, row).scalar_one()
+    except Exception:
+        log.exception("could not log %r for recovery", row["event"])
+        _drop_log_connection()
+        emit(data)
+        return
+    _deferred.pending = []
+    try:
+        emit((data, str(offset)))  # published to the other processes, in offset order
+    finally:
+        local, _deferred.pending = _deferred.pending, None
         try:
-            emit((data, str(offset)))
-        finally:
-            if shared:  # PostgreSQL: sequence ids are never reused; the lock ends here
-                db.session.commit()
+            conn.commit()
+        except Exception:
+            log.exception("could not commit %r to the recovery log", row["event"])
+            _drop_log_connection()
+        for deliver in local:
+            deliver()
+
+
+def _drop_log_connection() -> None:
+    conn = _writer["conn"]
+    _writer["conn"] = None
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:
+            pass
+
+
+def defer_local(deliver: Callable[[], None]) -> bool:
+    """Called by the client manager before it delivers one of this process's own emits to
+    its sockets: while that emit's log row holds the cluster lock, delivery waits until
+    the commit (returns True). Remote emits and other times: False, deliver now."""
+    pending = getattr(_deferred, "pending", None)
+    if pending is None:
+        return False
+    pending.append(deliver)
+    return True
 
 
 def hold(sid: str) -> None:
@@ -118,7 +195,7 @@ def replay(sid: str, pid: str, after: int, channels: Iterable[str],
     Returns how many were replayed."""
     targets = [*channels, session_channel(pid)]
     with _order:
-        _cluster_lock()  # every event taking an offset before now has committed
+        _cluster_lock()  # every event that took an offset before now has committed
         rows = db.session.execute(
             select(RecoveryEvent.id, RecoveryEvent.event, RecoveryEvent.data)
             .where(RecoveryEvent.id > after,
