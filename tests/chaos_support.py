@@ -8,8 +8,8 @@ import shutil
 import subprocess
 import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

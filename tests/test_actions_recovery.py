@@ -32,7 +32,7 @@ def logged(event, data, *, to=None, skip_sid=None) -> list:
 def test_each_event_gets_the_next_offset_as_trailing_argument(bus):
     first = logged("rooms:update", {"id": 1, "usersCount": 2})
     second = logged("room:message:new", {"roomId": 1, "message": {}}, to="room:1")
-    (data1, offset1), (data2, offset2) = first[0], second[0]
+    (data1, offset1), (_, offset2) = first[0], second[0]
     assert data1 == {"id": 1, "usersCount": 2}
     assert int(offset2) > int(offset1)
     row = db.session.get(RecoveryEvent, int(offset2))

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from tests.scaleout_support import (  # noqa: F401
-    Cluster,
     Clients,
+    Cluster,
     exactly_once,
     join,
     new_room,

@@ -197,3 +197,33 @@ def test_recovery_can_be_turned_off(recovery_off_server, unique):
         assert ana.offsets == []
     finally:
         ana.close()
+
+
+def test_a_live_event_guest_resumes_in_its_event(server, link, connect, unique):
+    """The old live-event client's guest (made by joinEvent, no token kept by the client)
+    is the same user in the same event after a reconnect, and hears what it missed."""
+    from tests.event_support import join_event, say
+
+    event_id = unique("ev")
+    ana = ChatClient(link.url)
+    join_event(ana, event_id, unique("ana"))
+    ben = connect()
+    join_event(ben, event_id, unique("ben"))
+    say(ben, "hello")
+    ana.wait_for("newMessage")
+
+    pid, offset = cut_off(ana, link)
+    say(ben, "while you were away")
+    again = ChatClient(link.url, auth={"pid": pid, "offset": offset})
+    try:
+        assert again.pid == pid
+        missed = again.wait_for("newMessage")
+        assert missed["text"] == "while you were away"
+        # Still in the event, as the same guest: sendMessage works without joinEvent.
+        said = say(again, "back")
+        assert said["username"] == ana.user["username"]
+        assert ben.wait_for("newMessage", lambda m: m["text"] == "back")["username"] == \
+            ana.user["username"]
+    finally:
+        for client in (again, ana, ben):
+            client.close()

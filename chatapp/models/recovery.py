@@ -4,6 +4,7 @@ that may resume reading it."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import BigInteger, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,7 +22,7 @@ class RecoveryEvent(db.Model):
 
     __tablename__ = "recovery_events"
     # SQLite must never reuse the id of a deleted (pruned) row: offsets only grow.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(OFFSET_TYPE, primary_key=True, autoincrement=True)
     # Who got it: a channel (``room:<id>``, ``user:<id>``), ``session:<pid>`` for one socket,

@@ -22,7 +22,8 @@ import logging
 import os
 import threading
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, text
@@ -174,8 +175,8 @@ def _drop_log_connection() -> None:
     if conn is not None:
         try:
             conn.close()
-        except Exception:
-            pass
+        except Exception as exc:  # it is being thrown away because it failed already
+            log.debug("closing the recovery log's connection: %s", exc)
 
 
 def defer_local(deliver: Callable[[], None]) -> bool:
