@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import func, select, text
 
 from chatapp.extensions import db
@@ -46,7 +46,8 @@ _holds: dict[str, tuple[int | None, float]] = {}
 
 
 def enabled() -> bool:
-    return bool(current_app.config.get("CONNECTION_STATE_RECOVERY"))
+    """Recovery is on (and there is an app, hence a database, to log to)."""
+    return has_app_context() and bool(current_app.config.get("CONNECTION_STATE_RECOVERY"))
 
 
 def session_channel(pid: str) -> str:
