@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from chatapp.pages import rendering
     from chatapp.pages.forms import csrf
     from chatapp.realtime import frame_guard
+    from chatapp.realtime import recovery_server
     from chatapp.realtime.client_manager import make_client_manager
 
     database.init_app(app)
@@ -64,6 +65,8 @@ def register_extensions(app: Flask) -> None:
         engineio_logger=False,
     )
     frame_guard.install(socketio.server)  # malformed and binary frames never reach handlers
+    # Connection state recovery (socket.io v4.6+) on the server Flask-SocketIO just built.
+    recovery_server.install(app, socketio.server)
 
 
 class IdConverter(IntegerConverter):

@@ -132,6 +132,10 @@ def load_config(instance_path: Path) -> dict:
         # left nothing behind (chatapp/actions/guests.py).
         "GUEST_CLEANUP_INTERVAL": env_int("GUEST_CLEANUP_INTERVAL", 600),
         "EVENTS_AUTO_CREATE": env_bool("EVENTS_AUTO_CREATE", True),
+        # Socket.IO connection state recovery (v4.6+ clients): a reconnect within the window
+        # keeps its identity and rooms and gets the events it missed.
+        "CONNECTION_STATE_RECOVERY": env_bool("CONNECTION_STATE_RECOVERY", True),
+        "RECOVERY_WINDOW": env_int("RECOVERY_WINDOW", 120),
         # The zone of the old live-event protocol's display times (``3:07 pm``).
         "EVENT_TIME_ZONE": env_zone("EVENT_TIME_ZONE", "UTC"),
         # The host app's JWTs (see chatapp/security/jwt_tokens.py): off unless a key is set.

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
 
+from chatapp.actions.recovery_sessions import persist_sessions
 from chatapp.errors import NotMember
 from chatapp.extensions import db
 from chatapp.models import Connection, Room, RoomPresence, ServerProcess, User
@@ -155,6 +156,7 @@ def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
             continue
         sids = db.session.scalars(
             select(Connection.sid).where(Connection.process_id == process_id)).all()
+        persist_sessions(list(sids))  # their clients may resume on a live process
         do_remove_sockets(list(sids))
         cleared += len(sids)
         db.session.execute(delete(ServerProcess).where(ServerProcess.id == process_id))

@@ -4,8 +4,9 @@ from chatapp.models.event import Event
 from chatapp.models.message import Message
 from chatapp.models.moderation import ModerationRecord, RoomBan, RoomMember, RoomMute
 from chatapp.models.presence import Connection, RoomPresence, ServerProcess
+from chatapp.models.recovery import RecoveryEvent, RecoverySession
 from chatapp.models.room import Room
 from chatapp.models.user import User
 
-__all__ = ["Connection", "ConversationRead", "Event", "Message", "ModerationRecord", "Room", "RoomBan", "RoomMember",
+__all__ = ["Connection", "ConversationRead", "Event", "Message", "ModerationRecord", "RecoveryEvent", "RecoverySession", "Room", "RoomBan", "RoomMember",
            "RoomMute", "RoomPresence", "ServerProcess", "User"]

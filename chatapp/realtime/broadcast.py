@@ -16,6 +16,7 @@ from typing import Any
 
 from chatapp.extensions import socketio
 from chatapp.observability import metrics
+from chatapp.realtime import recovery_log
 from chatapp.serializers import event_times
 
 NAMESPACE = "/"
@@ -30,9 +31,15 @@ def user_channel(user_id: int) -> str:
 
 
 def send(event: str, data: Any, *, to: str | None = None, skip_sid: str | None = None) -> None:
-    """Emit ``event`` to ``to`` (a channel or socket id; everyone when None)."""
+    """Emit ``event`` to ``to`` (a channel or socket id; everyone when None).
+
+    The one seam of connection state recovery: unless the event is volatile (typing), it is
+    logged and goes out with its offset as a trailing argument, the same for every recipient
+    (see :mod:`chatapp.realtime.recovery_log`)."""
     metrics.emitted(event)
-    socketio.emit(event, data, to=to, skip_sid=skip_sid, namespace=NAMESPACE)
+    recovery_log.send_logged(
+        event, data, to, skip_sid,
+        lambda args: socketio.emit(event, args, to=to, skip_sid=skip_sid, namespace=NAMESPACE))
 
 
 def subscribe(sid: str, channel: str) -> None:
