@@ -220,7 +220,8 @@ def test_an_unsafe_avatar_already_stored_is_not_rendered(app, client, bus):  # n
     do_send_message(Actor.of(user), RoomRef(1, "community"), "hello")
     db.session.commit()
     html = client.get("/rooms/1").get_data(as_text=True)
-    assert "javascript:" not in html and 'src="/static/img/avatar.svg"' in html
+    # Shown as the user's initials instead, as anyone without a picture is.
+    assert "javascript:" not in html and 'data-initials="L"' in html
 
 
 def test_room_page_shows_messages_with_sender_and_time(app, client, bus):  # noqa: F811

@@ -19,6 +19,7 @@ from chatapp.pages.page_data import (
 )
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.pages.sidebar import sidebar_context
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.timeutil import isoformat_z
@@ -48,6 +49,7 @@ def event(event_id: str):
         participants=event_queries.participants(event.room_id), messages=messages,
         can_manage=can_manage, can_moderate=can_moderate, status_form=EventStatusForm(),
         guest_form=GuestForm() if current_user() is None else None,
+        sidebar=sidebar_context(f"event:{event.id}"),
         page_data=page_data(eventId=event.id, status=status,
                             startsAt=isoformat_z(event.starts_at),
                             endsAt=isoformat_z(event.ends_at),

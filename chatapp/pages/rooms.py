@@ -7,6 +7,7 @@ from chatapp.actions.rooms import check_community_room
 from chatapp.pages.auth import current_actor, current_user
 from chatapp.pages.chat_forms import GuestForm
 from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_data
+from chatapp.pages.sidebar import sidebar_context
 from chatapp.queries import presence as presence_queries
 from chatapp.queries import rooms as room_queries
 from chatapp.queries.people import room_people
@@ -24,6 +25,7 @@ def room(room_id: int):
         "room.html", room=room, users_count=presence_queries.room_users_count(room.id),
         messages=messages, people=room_people(room), can_moderate=can_moderate,
         guest_form=GuestForm() if current_user() is None else None,
+        sidebar=sidebar_context(f"room:{room.id}"),
         page_data=page_data(roomId=room.id, canModerate=can_moderate, nextBefore=next_before,
                             lastId=last_id(messages)))
 

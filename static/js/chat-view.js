@@ -3,6 +3,7 @@
 // delete buttons. Each page says how its payloads look and what the viewer may do.
 import { announce } from "./announce.js";
 import { catchUp, fetchOlder } from "./catchup.js";
+import { wireMessageActions } from "./message-actions.js";
 import { MessageList, renderMessage } from "./messages.js";
 import { Scroller } from "./scroll.js";
 import { formatAll } from "./time.js";
@@ -11,7 +12,9 @@ export class ChatView {
   // normalize(payload) -> {id, userId, username, displayName, isGuest, avatar, content,
   // timestamp}; isMine(m); canDelete(m); apiUrl: the REST messages URL; nextBefore: the
   // cursor the page was rendered with; onDelete(id): asks the server to delete.
-  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete }) {
+  // lastReadId (optional): the newest message the viewer had read; the "New messages" line
+  // goes above the first newer one from someone else.
+  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete, lastReadId = null }) {
     this.normalize = normalize;
     this.isMine = isMine;
     this.canDelete = canDelete;
@@ -28,6 +31,12 @@ export class ChatView {
       onNearTop: () => this.loadOlder(),
     });
     formatAll(document);
+    wireMessageActions(this.list.el);
+    if (lastReadId != null) {
+      const first = this.list.items().find((li) => Number(li.dataset.id) > lastReadId
+        && !this.isMine({ userId: li.dataset.userId, username: li.dataset.username }));
+      if (first) this.list.markUnreadFrom(first);
+    }
     this.scroller.scrollToBottom();
     this.edge.addEventListener("click", (event) => {
       if (event.target.closest("button")) this.loadOlder();
@@ -61,14 +70,22 @@ export class ChatView {
   add(payloads, { live = false } = {}) {
     const added = [];
     const follow = payloads.some((p) => this.isMine(this.normalize(p)));
+    // Messages that arrive while the reader is away (another tab, scrolled up) get the
+    // "New messages" line above the first of them; writing oneself takes it away.
+    const away = live && (document.visibilityState !== "visible"
+      || !(this.scroller.stuck || this.scroller.atBottom()));
     this.scroller.appending(() => {
       for (const payload of payloads) {
         if (payload.id != null && this.list.has(payload.id)) continue;
         const { m, li } = this.element(payload);
-        if (this.list.insert(li)) added.push(m);
+        if (this.list.insert(li)) {
+          added.push(m);
+          if (away && !this.isMine(m) && !this.list.unreadLine) this.list.markUnreadFrom(li);
+        }
       }
       return added.length > 0;
     }, { follow: live && follow });
+    if (live && follow && this.list.unreadLine) this.list.markUnreadFrom(null);
     if (live) {
       for (const m of added) {
         if (!this.isMine(m)) announce(`${m.displayName || m.username}: ${m.content}`);

@@ -5,6 +5,7 @@ import { authorOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { setPresence } from "../presence.js";
+import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
@@ -99,6 +100,7 @@ socket = connectSocket({
   },
 });
 composer.setEnabled(false, "Connecting…");
+wireSidebar(socket, { current: `conversation:${peer.userId}`, me });
 
 socket.on("message:private", (payload) => {
   if (payload.from !== peer.userId) return;

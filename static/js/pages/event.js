@@ -9,6 +9,7 @@ import { describeError } from "../errors.js";
 import { modActions, wireModeration } from "../moderation.js";
 import { readPageData } from "../page-data.js";
 import { wireSideToggle } from "../side-toggle.js";
+import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { Posting } from "../posting.js";
 import { shortTime } from "../time.js";
@@ -60,6 +61,7 @@ function applySummary(summary) {
   clock.setTimes(summary.startsAt, summary.endsAt);
   clock.setStatus(summary.status);
   refreshComposer();
+wireSidebar(socket, { current: `event:${eventId}`, me });
 }
 
 // --- participants ---------------------------------------------------------------------------

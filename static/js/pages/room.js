@@ -8,6 +8,7 @@ import { freshParts } from "../fragments.js";
 import { PeopleList } from "../people.js";
 import { wireModeration } from "../moderation.js";
 import { wireSideToggle } from "../side-toggle.js";
+import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { describeError } from "../errors.js";
 import { Posting } from "../posting.js";
@@ -83,6 +84,7 @@ socket = connectSocket({
   onDisconnect: () => { typing.clearAll(); posting.disconnected(); },
 });
 posting.refresh();
+wireSidebar(socket, { current: `room:${roomId}`, me });
 
 const here = (payload) => Number(payload?.roomId) === roomId;
 const isMe = (userId) => me != null && userId === me.userId;
