@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser_people import (
     create_room,
+    fill_sign_in,
     messages_saying,
     new_account,
     no_horizontal_scroll,
@@ -162,14 +163,14 @@ def test_without_javascript_the_sidebar_and_the_day_read_as_a_page(browser_conte
     nav = sidebar(reader)
     expect(nav).to_be_visible()
     expect(nav.locator('[aria-current="page"]')).to_have_text(re.compile("Campus Events"))
-    expect(nav.get_by_role("link", name=re.compile("Math Help"))).to_have_attribute("href", "/rooms/2")
+    math_help = nav.get_by_role("link", name=re.compile("Math Help"))
+    expect(math_help).to_have_attribute("href", "/rooms/2")
     expect(reader.locator("#messages li.day-separator")).to_have_count(1)
     expect(messages_saying(reader, "Film night moved to Friday.")
            .locator(".avatar-initials")).to_have_text("CM")
     # The lobby's create-room form opens from its button without any script.
     lobby = browser_context(java_script_enabled=False).new_page()
     lobby.goto("/login")
-    from tests.browser_people import fill_sign_in
     fill_sign_in(lobby, "chloe.martin")
     lobby.goto("/")
     expect(lobby.locator("#room-form")).to_be_hidden()
