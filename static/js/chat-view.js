@@ -4,6 +4,7 @@
 import { announce } from "./announce.js";
 import { catchUp, fetchOlder } from "./catchup.js";
 import { wireMessageActions } from "./message-actions.js";
+import { readReactions, setReactions, updateText } from "./message-parts.js";
 import { MessageList, renderMessage } from "./messages.js";
 import { Scroller } from "./scroll.js";
 import { formatAll } from "./time.js";
@@ -14,8 +15,14 @@ export class ChatView {
   // cursor the page was rendered with; onDelete(id): asks the server to delete.
   // lastReadId (optional): the newest message the viewer had read; the "New messages" line
   // goes above the first newer one from someone else.
-  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete, lastReadId = null }) {
+  // can(m) -> {react, reply, edit}: the other actions the viewer has on a message; meId
+  // marks their reactions and mentions.
+  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete, lastReadId = null,
+    can = () => ({}), meId = null }) {
     this.normalize = normalize;
+    this.can = can;
+    this.meId = meId;
+    this.raw = new Map(); // id -> the text as written (the page shows its rendering)
     this.isMine = isMine;
     this.canDelete = canDelete;
     this.apiUrl = apiUrl;
@@ -54,7 +61,60 @@ export class ChatView {
 
   element(payload) {
     const m = this.normalize(payload);
-    return { m, li: renderMessage(m, { mine: this.isMine(m), deletable: this.canDelete(m) }) };
+    this.raw.set(Number(m.id), m.content);
+    return { m, li: renderMessage(m, { mine: this.isMine(m), deletable: this.canDelete(m),
+      can: this.can(m), meId: this.meId }) };
+  }
+
+  // The text as written: from a payload this page saw, else as the server rendered the page.
+  rawText(id) {
+    return this.raw.get(Number(id)) ?? this.list.byId.get(Number(id))?.dataset.raw ?? null;
+  }
+
+  li(id) {
+    return this.list.byId.get(Number(id)) ?? null;
+  }
+
+  // An edit: the message's new text and its "edited" mark.
+  applyUpdate(payload) {
+    const m = this.normalize(payload);
+    const li = this.li(m.id);
+    if (!li) return;
+    this.raw.set(Number(m.id), m.content);
+    updateText(li, m);
+  }
+
+  // Rows the server rendered: names who reacted (once the page can name people), as live
+  // rows do.
+  nameReactions() {
+    this.list.el.querySelectorAll("li.message .reactions").forEach((row) => {
+      setReactions(row.closest("li.message"), readReactions(row), this.meId);
+    });
+  }
+
+  applyReactions(messageId, reactions) {
+    const li = this.li(messageId);
+    if (li) setReactions(li, reactions, this.meId);
+  }
+
+  // Shows message `id` (a reply's original), loading older pages until it is there.
+  async jumpTo(id) {
+    for (let tries = 0; !this.list.has(id) && this.nextBefore != null && tries < 100; tries += 1) {
+      if (this.loadingOlder) await new Promise((resolve) => { setTimeout(resolve, 100); });
+      else await this.loadOlder();
+    }
+    const li = this.li(id);
+    if (!li) {
+      announce("The original message is no longer there.");
+      return;
+    }
+    this.scroller.stuck = false;
+    li.scrollIntoView({ block: "center" });
+    li.classList.remove("flash");
+    void li.offsetWidth; // restart the highlight
+    li.classList.add("flash");
+    li.tabIndex = -1;
+    li.focus({ preventScroll: true });
   }
 
   // The latest page from a (re)join: merged like any other, and when it reaches further back

@@ -18,6 +18,12 @@ export class Composer {
     this.onTyping = onTyping;
     this.errorContext = errorContext;
     this.reason = "Connecting…";
+    this.reply = null; // {id, name, excerpt}: the message the next one answers
+    this.replyBar = document.getElementById("reply-bar");
+    document.getElementById("reply-cancel")?.addEventListener("click", () => {
+      this.setReply(null);
+      this.focus();
+    });
     this.errorTimer = null;
     if (!this.form) return;
     this.noteEl.textContent = this.reason;
@@ -27,6 +33,11 @@ export class Composer {
     });
     this.box.addEventListener("keydown", (event) => {
       // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) is not "send".
+      if (event.key === "Escape" && this.reply) {
+        event.preventDefault();
+        this.setReply(null);
+        return;
+      }
       if (event.key === "Enter" && !event.shiftKey && !event.altKey && !event.ctrlKey
           && !event.metaKey && !event.isComposing) {
         event.preventDefault();
@@ -58,9 +69,10 @@ export class Composer {
     this.box.value = "";
     this.grow();
     this.onTyping(false);
-    const ack = await this.send(text);
+    const ack = await this.send(text, this.reply?.id ?? null);
     if (ack && ack.ok) {
       this.showError("");
+      this.setReply(null);
       return;
     }
     if (!this.box.value) {
@@ -96,5 +108,14 @@ export class Composer {
 
   focus() {
     this.box?.focus();
+  }
+
+  // The next message answers `reply` ({id, name, excerpt}), or nothing (null).
+  setReply(reply) {
+    this.reply = reply;
+    if (!this.replyBar) return;
+    this.replyBar.hidden = !reply;
+    document.getElementById("reply-bar-text").textContent = reply
+      ? `Replying to ${reply.name}: ${reply.excerpt}` : "";
   }
 }

@@ -3,7 +3,9 @@
 // Everything a user wrote goes in as text (textContent / text nodes), never as markup.
 import { avatarElement, avatarImage } from "./avatars.js";
 import { daySeparator, dayKey } from "./days.js";
-import { appendLinkified } from "./linkify.js";
+import {
+  actionsToolbar, editedMark, reactionsRow, replyQuote, textElement,
+} from "./message-parts.js";
 import { timeElement } from "./time.js";
 
 export { avatarElement, avatarImage } from "./avatars.js";
@@ -32,10 +34,14 @@ export function senderNodes({ username, displayName, isGuest }) {
   return nodes;
 }
 
-// `m`: {id, userId, username, displayName?, isGuest?, avatar?, content, timestamp}.
-export function renderMessage(m, { mine = false, deletable = false } = {}) {
+// `m`: {id, userId, username, displayName?, isGuest?, avatar?, content, timestamp} and our
+// additions where the server sends them: html, editedAt, reactions, replyTo, mentions.
+// `can`: what the viewer may do with it ({react, reply, edit, del}); `meId` marks their
+// reactions and the messages that mention them.
+export function renderMessage(m, { mine = false, deletable = false, can = {}, meId = null } = {}) {
   const li = document.createElement("li");
   li.className = mine ? "message mine" : "message";
+  if (meId != null && (m.mentions || []).includes(meId)) li.classList.add("mentions-me");
   li.id = `m${m.id}`;
   li.dataset.id = String(m.id);
   if (m.userId != null) li.dataset.userId = String(m.userId);
@@ -47,28 +53,21 @@ export function renderMessage(m, { mine = false, deletable = false } = {}) {
   const meta = document.createElement("p");
   meta.className = "meta";
   meta.append(...senderNodes(m), " ", timeElement(m.timestamp));
-  const text = document.createElement("p");
-  text.className = "text";
-  appendLinkified(text, m.content);
-  body.append(meta, text);
+  if (m.editedAt) meta.append(" ", editedMark(m.editedAt));
+  body.append(meta);
+  if (m.replyTo) body.append(replyQuote(m.replyTo));
+  body.append(textElement(m));
+  if (m.reactions?.length) body.append(reactionsRow(m.reactions, meId));
   li.append(avatarElement(m.avatar, 32, m), body);
-
-  if (deletable) {
-    const actions = document.createElement("div");
-    actions.className = "message-actions";
-    actions.setAttribute("role", "toolbar");
-    actions.setAttribute("aria-label", "Message actions");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "message-action delete-message";
-    button.title = "Delete";
-    const icon = span("", "🗑");
-    icon.setAttribute("aria-hidden", "true");
-    button.append(icon, span("visually-hidden", `Delete message by ${m.displayName || m.username}`));
-    actions.append(button);
-    li.append(actions);
-  }
+  const bar = actionsToolbar(m, { ...can, del: deletable });
+  if (bar) li.append(bar);
   return li;
+}
+
+// Our additions to a message payload, as renderMessage takes them.
+export function featuresOf(p) {
+  return { html: p.html ?? null, editedAt: p.editedAt ?? null, reactions: p.reactions ?? [],
+    replyTo: p.replyTo ?? null, mentions: p.mentions ?? [] };
 }
 
 // How a payload names its author: its own displayName / isGuest / avatar where it carries

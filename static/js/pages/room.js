@@ -1,7 +1,9 @@
 // A community room: joins it over the socket, shows what arrives, sends what is typed, and
 // keeps the people list, typing line and moderation state current.
 import { ChatView } from "../chat-view.js";
-import { authorOf } from "../messages.js";
+import { authorOf, featuresOf } from "../messages.js";
+import { wireMessageFeatures } from "../message-features.js";
+import { setNameResolver } from "../message-parts.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { freshParts } from "../fragments.js";
@@ -37,9 +39,11 @@ const view = new ChatView({
     const known = (me && p.userId === me.userId ? me : null)
       || people.info(p.userId) || view?.list.authorInfo(p.userId) || {};
     return { id: p.id, userId: p.userId, username: p.sender, ...authorOf(p, known),
-      content: p.content, timestamp: p.timestamp };
+      content: p.content, timestamp: p.timestamp, ...featuresOf(p) };
   },
   isMine: (m) => me != null && m.userId === me.userId,
+  can: (m) => ({ react: me != null, reply: me != null, edit: me != null && m.userId === me.userId }),
+  meId: me?.userId ?? null,
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
   onDelete: async (messageId) => {
     const ack = await request(socket, "room:message:delete", { roomId, messageId });
@@ -53,13 +57,43 @@ const sender = new TypingSender((isTyping) => {
   if (posting.joined && socket?.connected) socket.emit("user:typing", { roomId, isTyping });
 });
 const composer = new Composer({
-  send: async (text) => {
-    const ack = await request(socket, "room:message", { roomId, message: text });
+  send: async (text, replyTo) => {
+    const ack = await request(socket, "room:message",
+      replyTo != null ? { roomId, message: text, replyTo } : { roomId, message: text });
     if (ack.ok) view.add([ack.message], { live: true });
     return ack;
   },
   onTyping: (hasText) => sender.input(hasText),
   errorContext: () => ({ slowMode: posting.slowMode }),
+});
+
+// --- reactions, replies, edits ------------------------------------------------------------
+
+setNameResolver((userId) => (me && userId === me.userId ? me.displayName || me.username : null)
+  || people.info(userId)?.displayName || people.row(userId)?.dataset.username
+  || view.list.authorInfo(userId)?.displayName
+  || view.list.el.querySelector(`li.message[data-user-id="${CSS.escape(String(userId))}"]`)?.dataset.username);
+
+view.nameReactions();
+
+wireMessageFeatures(view, {
+  react: async (messageId, emoji) => {
+    const ack = await request(socket, "room:message:react", { roomId, messageId, emoji });
+    if (!ack.ok) composer.showError(describeError(ack.error));
+    else if (ack.reactions) view.applyReactions(messageId, ack.reactions);
+  },
+  edit: async (messageId, message) => {
+    const ack = await request(socket, "room:message:edit", { roomId, messageId, message });
+    if (ack.ok && ack.message) view.applyUpdate(ack.message);
+    return ack;
+  },
+  reply: (li) => {
+    composer.setReply({ id: Number(li.dataset.id),
+      name: li.querySelector(".sender")?.textContent || li.dataset.username,
+      excerpt: (li.querySelector(".text")?.textContent || "").trim().slice(0, 80) });
+    composer.focus();
+  },
+  rawText: (id) => view.rawText(id),
 });
 
 // --- what the composer may do ---------------------------------------------------------------
@@ -97,6 +131,15 @@ socket.on("room:message:new", (payload) => {
 
 socket.on("room:message:deleted", (payload) => {
   if (here(payload)) view.remove(payload.messageId);
+});
+
+// An edit: {roomId, message} (the whole message, as room:message:new carries it).
+socket.on("room:message:updated", (payload) => {
+  if (here(payload)) view.applyUpdate(payload.message ?? payload);
+});
+
+socket.on("room:message:reactions", (payload) => {
+  if (here(payload)) view.applyReactions(payload.messageId, payload.reactions || []);
 });
 
 socket.on("user:typing", (payload) => {
