@@ -15,7 +15,8 @@ from chatapp.queries import rooms as room_queries
 from chatapp.realtime import broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
-from chatapp.serializers import event_summary, stored_event_message_payload
+from chatapp.queries.message_views import event_message_views
+from chatapp.serializers import event_summary
 from chatapp.timeutil import utcnow
 
 
@@ -55,8 +56,8 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
     if not already_in:
         broadcast.user_joined_event(event.room_id, actor.username, participants, utcnow(),
                                     only_sid=sid if user_was_there else None)
-    history = [stored_event_message_payload(m) for m in
-               room_queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])]
+    history = event_message_views(
+        room_queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"]))
     summary = event_summary(event, *event_queries.event_counts(event))
     broadcast.event_history(sid, history, participants, summary)
     if not already_in:

@@ -18,6 +18,7 @@ from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
 from chatapp.serializers import (
     event_message_payload,
+    message_features,
     name_fields,
     room_message_payload,
     wire_user_id,
@@ -106,10 +107,12 @@ def do_send_private_message(actor: Actor, recipient_id: int, text: object, *,
     message_id, created_at = store_message(sender_id=actor.user_id, content=content,
                                            recipient_id=recipient.id)
     timestamp, to = isoformat_z(created_at), wire_user_id(recipient)
+    features = message_features(content)
     broadcast.private_message(recipient.id, {
         "id": message_id, "from": wire_user_id(actor), "to": to, "sender": actor.username,
         "avatar": actor.avatar, "content": content, "timestamp": timestamp,
-        **name_fields(actor)})
-    sent = {"id": message_id, "to": to, "content": content, "timestamp": timestamp}
+        **name_fields(actor), **features})
+    sent = {"id": message_id, "to": to, "content": content, "timestamp": timestamp,
+            "html": features["html"]}
     broadcast.private_message_sent(actor.user_id, sent)
     return sent

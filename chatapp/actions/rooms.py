@@ -14,7 +14,8 @@ from chatapp.queries import rooms as room_queries
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
-from chatapp.serializers import message_payload, room_summary, user_payload
+from chatapp.queries.message_views import room_message_views
+from chatapp.serializers import room_summary, user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text, optional_text, require_bool
 
@@ -39,8 +40,8 @@ def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]
     ``rooms:update`` to everyone. Joining twice just sends the history again."""
     room = check_community_room(room_id, actor)
     already_in, user_was_there = enter_room(sid, actor.user_id, room.id)
-    history = [message_payload(m) for m in
-               room_queries.room_history(room.id, current_app.config["HISTORY_LIMIT"])]
+    history = room_message_views(
+        room_queries.room_history(room.id, current_app.config["HISTORY_LIMIT"]))
     broadcast.room_history(sid, room.id, history)
     if not already_in:
         broadcast.room_user_joined(room.id, user_payload(actor), isoformat_z(utcnow()),

@@ -2,10 +2,11 @@
 from chatapp.models.conversation import ConversationRead
 from chatapp.models.event import Event
 from chatapp.models.message import Message
+from chatapp.models.message_extras import MessageMention, MessageReaction, RoomRead
 from chatapp.models.moderation import ModerationRecord, RoomBan, RoomMember, RoomMute
 from chatapp.models.presence import Connection, RoomPresence, ServerProcess
 from chatapp.models.room import Room
 from chatapp.models.user import User
 
-__all__ = ["Connection", "ConversationRead", "Event", "Message", "ModerationRecord", "Room", "RoomBan", "RoomMember",
-           "RoomMute", "RoomPresence", "ServerProcess", "User"]
+__all__ = ["Connection", "ConversationRead", "Event", "Message", "MessageMention", "MessageReaction", "ModerationRecord", "Room", "RoomBan", "RoomMember",
+           "RoomMute", "RoomPresence", "RoomRead", "ServerProcess", "User"]

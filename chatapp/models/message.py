@@ -28,6 +28,11 @@ class Message(db.Model):
     # A moderator's deletion: the row stays for the record, but no one reads it any more.
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Set by the author's edit (``content`` then holds the new text; no edit history kept).
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The message this one answers (same room, or same conversation), if any.
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"))
 
     room = relationship("Room", back_populates="messages")
     sender = relationship("User", foreign_keys=[sender_id], lazy="joined")

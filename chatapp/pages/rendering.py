@@ -14,6 +14,7 @@ from flask import Flask, url_for
 from markupsafe import Markup, escape
 
 from chatapp.actions.accounts import is_safe_url
+from chatapp.formatting import render_markdown
 from chatapp.serializers import wire_user_id
 from chatapp.timeutil import isoformat_z
 
@@ -66,6 +67,12 @@ def linkify(text: object) -> Markup:
     return Markup("").join(out)
 
 
+def markdown(text: object) -> Markup:
+    """A message's content as the safe Markdown subset's HTML, exactly the ``html`` field that
+    sockets and REST send (:func:`chatapp.formatting.render_markdown`)."""
+    return Markup(render_markdown("" if text is None else str(text)))
+
+
 def safe_avatar(url: object) -> str:
     """The avatar URL if it is safe to put in ``src`` (http(s) or relative), else the default.
     Stored avatars were checked on the way in; this is the second check, on the way out."""
@@ -115,6 +122,7 @@ def day_label(moment: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(linkify, "linkify")
+    app.add_template_filter(markdown, "markdown")
     app.add_template_filter(safe_avatar, "safe_avatar")
     app.add_template_filter(isoformat_z, "isoformat_z")
     app.add_template_filter(shown_time, "shown_time")

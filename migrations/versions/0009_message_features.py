@@ -1,0 +1,61 @@
+"""message features: edits, replies, reactions, mentions, room reads
+
+Revision ID: 0009
+Revises: 0006
+Create Date: 2026-11-26 16:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0009'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('edited_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('reply_to_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_messages_reply_to_id', 'messages', ['reply_to_id'],
+                                    ['id'], ondelete='SET NULL')
+    op.create_table('message_reactions',
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('emoji', sa.String(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('message_id', 'user_id', 'emoji')
+    )
+    op.create_table('message_mentions',
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('message_id', 'user_id')
+    )
+    op.create_index('ix_message_mentions_user', 'message_mentions', ['user_id', 'message_id'])
+    op.create_table('room_reads',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('room_id', sa.Integer(), nullable=False),
+    sa.Column('last_read_id', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['room_id'], ['rooms.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('user_id', 'room_id')
+    )
+
+
+def downgrade():
+    op.drop_table('room_reads')
+    op.drop_index('ix_message_mentions_user', table_name='message_mentions')
+    op.drop_table('message_mentions')
+    op.drop_table('message_reactions')
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_messages_reply_to_id', type_='foreignkey')
+        batch_op.drop_column('reply_to_id')
+        batch_op.drop_column('edited_at')
