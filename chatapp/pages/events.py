@@ -19,6 +19,7 @@ from chatapp.pages.page_data import (
 )
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import features_of
 from chatapp.pages.sidebar import sidebar_context
 from chatapp.security import authz
 from chatapp.security.identity import Actor
@@ -47,6 +48,7 @@ def event(event_id: str):
     return render_template(
         "event.html", event=event, status=status,
         participants=event_queries.participants(event.room_id), messages=messages,
+        features=features_of(messages),
         can_manage=can_manage, can_moderate=can_moderate, status_form=EventStatusForm(),
         guest_form=GuestForm() if current_user() is None else None,
         sidebar=sidebar_context(f"event:{event.id}"),

@@ -10,6 +10,7 @@ from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_
 from chatapp.pages.sidebar import sidebar_context
 from chatapp.queries import presence as presence_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import features_of
 from chatapp.queries.people import room_people
 from chatapp.security import authz
 
@@ -23,7 +24,8 @@ def room(room_id: int):
                     and authz.RANK[authz.room_role(viewer, room)] >= authz.RANK["moderator"])
     return render_template(
         "room.html", room=room, users_count=presence_queries.room_users_count(room.id),
-        messages=messages, people=room_people(room), can_moderate=can_moderate,
+        messages=messages, features=features_of(messages), people=room_people(room),
+        can_moderate=can_moderate,
         guest_form=GuestForm() if current_user() is None else None,
         sidebar=sidebar_context(f"room:{room.id}"),
         page_data=page_data(roomId=room.id, canModerate=can_moderate, nextBefore=next_before,
