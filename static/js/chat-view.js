@@ -18,7 +18,8 @@ export class ChatView {
   // can(m) -> {react, reply, edit}: the other actions the viewer has on a message; meId
   // marks their reactions and mentions.
   constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete, lastReadId = null,
-    can = () => ({}), meId = null }) {
+    can = () => ({}), meId = null, onArrive = () => {} }) {
+    this.onArrive = onArrive; // (m, li) for each live message shown: mentions, notifications
     this.normalize = normalize;
     this.can = can;
     this.meId = meId;
@@ -147,6 +148,7 @@ export class ChatView {
     }, { follow: live && follow });
     if (live && follow && this.list.unreadLine) this.list.markUnreadFrom(null);
     if (live) {
+      for (const m of added) this.onArrive(m, this.li(m.id));
       for (const m of added) {
         if (!this.isMine(m)) announce(`${m.displayName || m.username}: ${m.content}`);
       }

@@ -4,6 +4,8 @@ import { ChatView } from "../chat-view.js";
 import { authorOf, featuresOf } from "../messages.js";
 import { wireMessageFeatures } from "../message-features.js";
 import { setNameResolver } from "../message-parts.js";
+import { markMentions, wireMentionAutocomplete } from "../mentions.js";
+import { notifyMention, offerNotifications } from "../notify.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { freshParts } from "../fragments.js";
@@ -44,6 +46,14 @@ const view = new ChatView({
   isMine: (m) => me != null && m.userId === me.userId,
   can: (m) => ({ react: me != null, reply: me != null, edit: me != null && m.userId === me.userId }),
   meId: me?.userId ?? null,
+  onArrive: (m, li) => {
+    if (!me || m.userId === me.userId) return;
+    markMentions(li?.querySelector(".text"), me.username);
+    if (!(m.mentions || []).includes(me.userId)) return;
+    notifyMention(m, roomName);
+    // The first time someone names the viewer is when the offer makes sense.
+    offerNotifications(document.getElementById("composer-form"));
+  },
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
   onDelete: async (messageId) => {
     const ack = await request(socket, "room:message:delete", { roomId, messageId });
@@ -75,6 +85,23 @@ setNameResolver((userId) => (me && userId === me.userId ? me.displayName || me.u
   || view.list.el.querySelector(`li.message[data-user-id="${CSS.escape(String(userId))}"]`)?.dataset.username);
 
 view.nameReactions();
+const roomName = document.querySelector("h1")?.firstChild?.textContent.trim() || "a room";
+if (me) {
+  view.list.el.querySelectorAll("li.message .text").forEach((el) => markMentions(el, me.username));
+  if (view.list.el.querySelector("li.mentions-me")) {
+    offerNotifications(document.getElementById("composer-form"));
+  }
+  // Everyone the page knows: the people list and the authors of what it shows.
+  wireMentionAutocomplete(document.getElementById("composer"), () => {
+    const found = new Map();
+    document.querySelectorAll("#people li[data-user-id], #messages li.message[data-user-id]").forEach((el) => {
+      if (el.dataset.userId === me.userId || found.has(el.dataset.username)) return;
+      found.set(el.dataset.username, { username: el.dataset.username,
+        displayName: el.dataset.displayName || el.querySelector(".sender")?.textContent || null });
+    });
+    return [...found.values()].sort((a, b) => a.username.localeCompare(b.username));
+  });
+}
 
 wireMessageFeatures(view, {
   react: async (messageId, emoji) => {
