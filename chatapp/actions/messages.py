@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import insert
 
+from chatapp.actions.mentions import mentioned_users, replace_mentions
 from chatapp.errors import EventEnded, Forbidden, NotFound
 from chatapp.extensions import db
 from chatapp.models import Message, User
@@ -20,11 +21,12 @@ from chatapp.serializers import (
     event_message_payload,
     message_features,
     name_fields,
+    reply_quote,
     room_message_payload,
     wire_user_id,
 )
 from chatapp.timeutil import isoformat_z, utcnow
-from chatapp.validation import clean_text
+from chatapp.validation import clean_text, require_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +42,16 @@ def check_message_text(text: object) -> str:
 
 
 def store_message(*, sender_id: int, content: str, room_id: int | None = None,
-                  recipient_id: int | None = None):
-    """Insert and commit one message; return its id and timestamp. One INSERT, one COMMIT."""
+                  recipient_id: int | None = None, reply_to_id: int | None = None,
+                  mentions: list[User] = ()):
+    """Insert and commit one message (and its mentions); return its id and timestamp. One
+    INSERT, one COMMIT when it mentions no one."""
     created_at = utcnow()
     result = db.session.execute(insert(Message).values(
         room_id=room_id, recipient_id=recipient_id, sender_id=sender_id, content=content,
-        created_at=created_at))
+        created_at=created_at, reply_to_id=reply_to_id))
+    if mentions:
+        replace_mentions(result.inserted_primary_key[0], list(mentions))
     db.session.commit()
     metrics.message_stored("private" if recipient_id is not None else "room")
     return result.inserted_primary_key[0], created_at
@@ -75,22 +81,51 @@ def check_may_post(actor: Actor, room_id: int, client_ip: str | None) -> None:
         ratelimit.check_slow_mode(room_id, actor.user_id, authz.policy_of(room_id).slow_mode_seconds)
 
 
+def check_reply_to(room_id: int, reply_to: object) -> Message | None:
+    """The message a new one answers: an existing, undeleted message of the same room."""
+    if reply_to is None:
+        return None
+    original_id = require_int({"replyTo": reply_to}, "replyTo")
+    original = db.session.get(Message, original_id)
+    if original is None or original.room_id != room_id or original.deleted_at is not None:
+        raise NotFound(f"message {original_id} does not exist in this room",
+                       fields={"replyTo": "no such message in this room"})
+    return original
+
+
 def do_send_message(actor: Actor, room: RoomRef, text: object, *,
-                    client_ip: str | None = None) -> dict:
+                    client_ip: str | None = None, reply_to: object = None) -> dict:
     """Store a message in a room (community room or event chat), then broadcast it to the room
-    in that room's protocol: ``room:message:new`` or ``newMessage``. Returns what was sent."""
+    in that room's protocol: ``room:message:new`` or ``newMessage``, and ``mention`` to each
+    user its ``@name``s name (who may read the room). ``reply_to``: the id of the message of
+    the same room it answers (its quote goes with the message). Returns what was sent."""
     content = check_message_text(text)
     check_chat_open(room)
     check_may_post(actor, room.id, client_ip)
-    message_id, created_at = store_message(sender_id=actor.user_id, content=content,
-                                           room_id=room.id)
+    original = check_reply_to(room.id, reply_to)
+    mentioned = mentioned_users(actor.user_id, room.id, content)
+    message_id, created_at = store_message(
+        sender_id=actor.user_id, content=content, room_id=room.id,
+        reply_to_id=original.id if original is not None else None, mentions=mentioned)
+    features = message_features(
+        content, reply_to=reply_quote(original) if original is not None else None,
+        mentions=[wire_user_id(u) for u in mentioned])
     if room.kind == ROOM_KIND_EVENT:
-        payload = event_message_payload(message_id, actor, content, created_at)
+        payload = event_message_payload(message_id, actor, content, created_at, features)
         broadcast.event_message_new(room.id, payload)
+        event_id = payload_event_id(room.id) if mentioned else None
     else:
-        payload = room_message_payload(message_id, actor, content, created_at)
+        payload = room_message_payload(message_id, actor, content, created_at, features)
         broadcast.room_message_new(room.id, payload)
+        event_id = None
+    for user in mentioned:
+        broadcast.mention(user.id, room.id, event_id, payload)
     return payload
+
+
+def payload_event_id(room_id: int) -> str | None:
+    event = event_of_room(room_id)
+    return event.id if event is not None else None
 
 
 def do_send_private_message(actor: Actor, recipient_id: int, text: object, *,

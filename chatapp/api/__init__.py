@@ -1,7 +1,16 @@
 """The JSON REST API under ``/api``."""
 from flask import Blueprint, request
 
-from chatapp.api import auth, conversations, events, health, moderation, openapi, rooms
+from chatapp.api import (
+    auth,
+    conversations,
+    events,
+    health,
+    messages,
+    moderation,
+    openapi,
+    rooms,
+)
 from chatapp.api.params import optional_user
 from chatapp.errors import ChatError
 from chatapp.security import ratelimit
@@ -32,4 +41,5 @@ health.register(api)
 conversations.register(api)
 events.register(api)
 moderation.register(api)
+messages.register(api)
 openapi.register(api)
