@@ -45,19 +45,21 @@ def event(event_id: str):
     messages, next_before = history_window(
         room_queries.room_messages_page(event.room_id, limit=PAGE_HISTORY + 1))
     can_manage, can_moderate = may_manage(viewer, event), may_moderate(viewer, event)
+    sidebar = sidebar_context(f"event:{event.id}")
     return render_template(
         "event.html", event=event, status=status,
         participants=event_queries.participants(event.room_id), messages=messages,
         features=features_of(messages),
         can_manage=can_manage, can_moderate=can_moderate, status_form=EventStatusForm(),
         guest_form=GuestForm() if current_user() is None else None,
-        sidebar=sidebar_context(f"event:{event.id}"),
+        sidebar=sidebar,
         page_data=page_data(eventId=event.id, status=status,
                             startsAt=isoformat_z(event.starts_at),
                             endsAt=isoformat_z(event.ends_at),
                             chatBeforeStart=event.chat_before_start,
                             canManage=can_manage, canModerate=can_moderate,
-                            nextBefore=next_before, lastId=last_id(messages)))
+                            nextBefore=next_before, lastId=last_id(messages),
+                            lastReadId=sidebar.reads.get(event.room_id)))
 
 
 @login_required

@@ -22,14 +22,15 @@ def room(room_id: int):
         room_queries.room_messages_page(room.id, limit=PAGE_HISTORY + 1))
     can_moderate = (viewer is not None
                     and authz.RANK[authz.room_role(viewer, room)] >= authz.RANK["moderator"])
+    sidebar = sidebar_context(f"room:{room.id}")
     return render_template(
         "room.html", room=room, users_count=presence_queries.room_users_count(room.id),
         messages=messages, features=features_of(messages), people=room_people(room),
         can_moderate=can_moderate,
         guest_form=GuestForm() if current_user() is None else None,
-        sidebar=sidebar_context(f"room:{room.id}"),
+        sidebar=sidebar,
         page_data=page_data(roomId=room.id, canModerate=can_moderate, nextBefore=next_before,
-                            lastId=last_id(messages)))
+                            lastId=last_id(messages), lastReadId=sidebar.reads.get(room.id)))
 
 
 def register(bp: Blueprint) -> None:

@@ -12,7 +12,9 @@ from chatapp.models.event_status import LIVE, SCHEDULED
 from chatapp.pages.auth import current_actor, current_user
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries import unread as unread_queries
 from chatapp.queries.conversations import ConversationSummary, conversation_summaries
+from chatapp.security.identity import Actor
 
 EVENTS_SHOWN = 8  # per list: the sidebar is a way to switch, the lobby lists them all
 
@@ -34,17 +36,22 @@ class Sidebar:
     conversations: list[ConversationSummary] = field(default_factory=list)
     live_events: list[tuple[Event, int, int]] = field(default_factory=list)
     upcoming_events: list[tuple[Event, int, int]] = field(default_factory=list)
+    # {room id: (unread, mentions)}; events' chats are rooms too (``event.room_id``).
+    badges: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # {room id: the last message id the viewer read there}: the page's "New messages" line.
+    reads: dict[int, int] = field(default_factory=dict)
+
+    def event_badges(self, event: Event) -> tuple[int, int]:
+        return self.badges.get(event.room_id, (0, 0))
 
 
-def room_badges(user_id: int, room_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """``{room_id: (unread, mentions)}`` for the viewer; empty where the server keeps no read
-    state for rooms (then no room shows a badge until one arrives live)."""
-    try:
-        from chatapp.queries import unread as unread_queries  # issue 13's server side
-    except ImportError:
-        return {}
-    counts = getattr(unread_queries, "room_unread_counts", None)
-    return counts(user_id, room_ids) if counts is not None else {}
+def room_badges(viewer: Actor) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """``({room_id: (unread, mentions)}, {room_id: last read message id})`` for the viewer
+    (community rooms and events' chats alike): others' messages after their read marker, and
+    unread mentions of them."""
+    entries = unread_queries.room_unread(viewer)
+    return ({e["roomId"]: (e["unread"], e["mentions"]) for e in entries},
+            {e["roomId"]: e["lastReadId"] for e in entries if e["lastReadId"]})
 
 
 def sidebar_context(current: str) -> Sidebar:
@@ -52,7 +59,7 @@ def sidebar_context(current: str) -> Sidebar:
     events only)."""
     viewer, user = current_actor(), current_user()
     rooms = room_queries.community_rooms_with_counts(viewer)
-    badges = room_badges(user.id, [room.id for room, _ in rooms]) if user is not None else {}
+    badges, reads = room_badges(viewer) if user is not None else ({}, {})
     entries = [RoomEntry(room, count, *badges.get(room.id, (0, 0))) for room, count in rooms]
     entries.sort(key=lambda entry: (entry.room.category or "", entry.room.id))
     categories = [(category, list(group)) for category, group
@@ -62,4 +69,5 @@ def sidebar_context(current: str) -> Sidebar:
         conversations=conversation_summaries(user.id) if user is not None else [],
         live_events=event_queries.events_with_counts(
             [LIVE], hide_empty_ad_hoc=True)[:EVENTS_SHOWN],
-        upcoming_events=event_queries.events_with_counts([SCHEDULED])[:EVENTS_SHOWN])
+        upcoming_events=event_queries.events_with_counts([SCHEDULED])[:EVENTS_SHOWN],
+        badges=badges, reads=reads)

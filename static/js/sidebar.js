@@ -59,6 +59,12 @@ export function roomItem(room, current = false) {
     badge("unread"), badge("mentions"));
 }
 
+// The sidebar item of a room or an event's chat.
+function placeItem({ roomId, eventId }) {
+  if (eventId != null) return byData("#sidebar .side-events .side-item", "event-id", eventId);
+  return byData("#side-rooms .side-item", "room-id", roomId);
+}
+
 function addRoom(room, current) {
   if (!sidebar() || byData("#side-rooms .side-item", "room-id", room.id)) return;
   const category = room.category || "general";
@@ -107,7 +113,8 @@ function upsertEvent(summary, current) {
       live ? "live" : timeElement(summary.startsAt, "datetime"));
     list.prepend(item("eventId", summary.id, `/events/${encodeURIComponent(summary.id)}`,
       current === `event:${summary.id}`, icon,
-      el("span", { className: "side-name", textContent: summary.name }), meta));
+      el("span", { className: "side-name", textContent: summary.name }),
+      badge("unread"), badge("mentions"), meta));
   }
   const anything = document.querySelector("#sidebar .side-events .side-item");
   const emptyLine = document.getElementById("side-events-empty");
@@ -128,6 +135,20 @@ export function wireSidebar(socket, { current, me }) {
     if (current !== `conversation:${p.from}`) setBadge(li, "unread", { add: 1 });
   });
   socket.on("message:private:sent", (p) => conversationItem({ userId: p.to }, current));
+  // Someone named the viewer somewhere else: that room's badges count it.
+  socket.on("mention", (p) => {
+    const key = p.eventId != null ? `event:${p.eventId}` : `room:${p.roomId}`;
+    if (key === current) return;
+    const li = placeItem(p);
+    setBadge(li, "mentions", { add: 1 });
+    setBadge(li, "unread", { add: 1 });
+  });
+  // Read on some tab or device: cleared everywhere.
+  socket.on("room:read", (p) => {
+    const li = placeItem(p);
+    setBadge(li, "mentions", { count: 0 });
+    setBadge(li, "unread", { count: 0 });
+  });
   socket.on("conversation:read", (p) => {
     setBadge(byData("#side-conversations .side-item", "user-id", p.userId), "unread", { count: 0 });
   });

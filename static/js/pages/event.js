@@ -2,7 +2,7 @@
 // (live-event protocol: joinEvent, sendMessage, newMessage…), host controls shown per status,
 // and moderation by username.
 import { ChatView } from "../chat-view.js";
-import { authorOf } from "../messages.js";
+import { authorOf, featuresOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { EventClock } from "../event-clock.js";
 import { describeError } from "../errors.js";
@@ -12,6 +12,7 @@ import { wireSideToggle } from "../side-toggle.js";
 import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { Posting } from "../posting.js";
+import { readMarker } from "../reads.js";
 import { shortTime } from "../time.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
@@ -38,8 +39,10 @@ const view = new ChatView({
       || (p.userId != null && view?.list.authorInfo(p.userId)) || {};
     return { id: p.id, userId: p.userId, username: p.username, ...authorOf(p, known),
       // The old protocol's timestamp is a display string ("3:07 pm"); the exact one is ours.
-      content: p.text, timestamp: p.isoTimestamp || p.timestamp };
+      content: p.text, timestamp: p.isoTimestamp || p.timestamp, ...featuresOf(p) };
   },
+  meId: me?.userId ?? null,
+  lastReadId: data.lastReadId ?? null,
   isMine: (m) => me != null && (m.userId === me.userId || m.username === me.username),
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
   onDelete: async (messageId) => {
@@ -127,11 +130,14 @@ posting = new Posting({
 
 // --- joining --------------------------------------------------------------------------------
 
+const reads = readMarker(() => socket, { eventId }, () => posting.joined && Boolean(socket?.connected));
+
 async function join({ reconnected }) {
   if (!me || posting.removed) return;
   const before = view.lastId;
   if (!(await posting.join(() => request(socket, "joinEvent", { eventId })))) return;
   if (reconnected) await view.catchUpFrom(before);
+  reads.seen();
 }
 
 socket = connectSocket({
@@ -151,6 +157,7 @@ socket.on("events:update", applySummary);
 socket.on("newMessage", (payload) => {
   typing.clear(payload.username);
   view.add([payload], { live: true });
+  reads.seen();
 });
 
 socket.on("messageDeleted", (payload) => {

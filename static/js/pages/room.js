@@ -6,6 +6,7 @@ import { wireMessageFeatures } from "../message-features.js";
 import { setNameResolver } from "../message-parts.js";
 import { markMentions, wireMentionAutocomplete } from "../mentions.js";
 import { notifyMention, offerNotifications } from "../notify.js";
+import { readMarker } from "../reads.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { freshParts } from "../fragments.js";
@@ -46,8 +47,10 @@ const view = new ChatView({
   isMine: (m) => me != null && m.userId === me.userId,
   can: (m) => ({ react: me != null, reply: me != null, edit: me != null && m.userId === me.userId }),
   meId: me?.userId ?? null,
+  lastReadId: data.lastReadId ?? null,
   onArrive: (m, li) => {
     if (!me || m.userId === me.userId) return;
+    reads.seen();
     markMentions(li?.querySelector(".text"), me.username);
     if (!(m.mentions || []).includes(me.userId)) return;
     notifyMention(m, roomName);
@@ -126,6 +129,7 @@ wireMessageFeatures(view, {
 // --- what the composer may do ---------------------------------------------------------------
 
 const posting = new Posting({ composer, me, place: "room", isConnected: () => Boolean(socket?.connected) });
+const reads = readMarker(() => socket, { roomId }, () => posting.joined && Boolean(socket?.connected));
 
 // --- joining ----------------------------------------------------------------------------------
 
@@ -136,6 +140,7 @@ async function join({ reconnected }) {
   if (!ack) return;
   view.addHistory(ack.messages || []);
   if (reconnected) await view.catchUpFrom(before);
+  reads.seen();
 }
 
 // --- the socket -----------------------------------------------------------------------------
