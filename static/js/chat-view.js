@@ -4,7 +4,9 @@
 import { announce } from "./announce.js";
 import { catchUp, fetchOlder } from "./catchup.js";
 import { wireMessageActions } from "./message-actions.js";
-import { readReactions, setReactions, updateText } from "./message-parts.js";
+import {
+  nameReplySenders, readReactions, setReactions, updateText,
+} from "./message-parts.js";
 import { MessageList, renderMessage } from "./messages.js";
 import { Scroller } from "./scroll.js";
 import { formatAll } from "./time.js";
@@ -91,6 +93,7 @@ export class ChatView {
     this.list.el.querySelectorAll("li.message .reactions").forEach((row) => {
       setReactions(row.closest("li.message"), readReactions(row), this.meId);
     });
+    nameReplySenders(this.list.el);
   }
 
   applyReactions(messageId, reactions) {

@@ -62,10 +62,24 @@ export function replyQuote(replyTo) {
     link.append(span("reply-excerpt", "The original message was deleted"));
   } else {
     link.append(span("visually-hidden", "In reply to "),
-      span("reply-sender", nameOf(replyTo.userId) || replyTo.sender || ""), " ",
+      replySender(replyTo), " ",
       span("reply-excerpt", replyTo.excerpt || ""));
   }
   return link;
+}
+
+function replySender(replyTo) {
+  const el = span("reply-sender", nameOf(replyTo.userId) || replyTo.sender || "");
+  if (replyTo.userId != null) el.dataset.userId = String(replyTo.userId);
+  return el;
+}
+
+// Server-rendered quotes name people by username: use the names the page knows.
+export function nameReplySenders(root) {
+  root.querySelectorAll(".reply-sender[data-user-id]").forEach((el) => {
+    const name = nameOf(el.dataset.userId);
+    if (name) el.textContent = name;
+  });
 }
 
 export function whoReacted(userIds, meId) {
