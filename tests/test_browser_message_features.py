@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from tests.browser_people import messages_saying, new_account, page_data, ready_to_write, send
+from tests.browser_people import (
+    messages_saying,
+    new_account,
+    page_data,
+    ready_to_write,
+    send,
+)
 from tests.browser_support import assert_no_errors, expect, screenshot
 
 pytestmark = pytest.mark.browser

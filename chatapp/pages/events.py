@@ -17,10 +17,10 @@ from chatapp.pages.page_data import (
     last_id,
     page_data,
 )
+from chatapp.pages.sidebar import sidebar_context
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
 from chatapp.queries.message_views import features_of
-from chatapp.pages.sidebar import sidebar_context
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.timeutil import isoformat_z
