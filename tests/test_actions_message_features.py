@@ -158,7 +158,8 @@ def test_a_mention_is_stored_and_told_to_every_socket_of_that_user(bus):
 
 
 def test_nobody_is_told_of_a_private_room_they_cannot_read(bus):
-    olga, ben = login(bus, "sid-o", "olga"), login(bus, "sid-b", "ben")
+    olga = login(bus, "sid-o", "olga")
+    login(bus, "sid-b", "ben")  # exists, but is not in the room
     room = do_create_room(None, olga.actor, {"name": "secret", "isPrivate": True})
     bus.clear()
     sent = do_send_message(olga.actor, RoomRef(room.id, "community"), "@ben look")
