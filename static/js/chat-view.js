@@ -48,6 +48,9 @@ export class ChatView {
       if (first) this.list.markUnreadFrom(first);
     }
     this.scroller.scrollToBottom();
+    // A link to one message (a search result): show it, loading older pages if need be.
+    const linked = /^#m(\d+)$/.exec(window.location.hash);
+    if (linked) this.jumpTo(Number(linked[1]));
     this.edge.addEventListener("click", (event) => {
       if (event.target.closest("button")) this.loadOlder();
     });
