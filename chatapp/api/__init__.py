@@ -10,6 +10,7 @@ from chatapp.api import (
     moderation,
     openapi,
     rooms,
+    search,
 )
 from chatapp.api.params import optional_user
 from chatapp.errors import ChatError
@@ -42,4 +43,5 @@ conversations.register(api)
 events.register(api)
 moderation.register(api)
 messages.register(api)
+search.register(api)
 openapi.register(api)

@@ -1,4 +1,4 @@
-"""message features: edits, replies, reactions, mentions, room reads
+"""message features: edits, replies, reactions, mentions, room reads, full-text search
 
 Revision ID: 0009
 Revises: 0006
@@ -14,6 +14,24 @@ revision = '0009'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
+
+
+# Full-text search (chatapp/queries/search.py): on SQLite an external-content FTS5 table kept
+# in step with messages by triggers; on PostgreSQL a GIN index on the 'simple' tsvector.
+SQLITE_FTS = [
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN "
+    "INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END",
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END",
+    "CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); "
+    "INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END",
+    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+]
+POSTGRES_FTS = ("CREATE INDEX ix_messages_fts ON messages "
+                "USING gin (to_tsvector('simple', content))")
 
 
 def upgrade():
@@ -48,9 +66,22 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('user_id', 'room_id')
     )
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        for statement in SQLITE_FTS:
+            op.execute(statement)
+    elif dialect == 'postgresql':
+        op.execute(POSTGRES_FTS)
 
 
 def downgrade():
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        for trigger in ('insert', 'delete', 'update'):
+            op.execute(f'DROP TRIGGER IF EXISTS messages_fts_{trigger}')
+        op.execute('DROP TABLE IF EXISTS messages_fts')
+    elif dialect == 'postgresql':
+        op.execute('DROP INDEX IF EXISTS ix_messages_fts')
     op.drop_table('room_reads')
     op.drop_index('ix_message_mentions_user', table_name='message_mentions')
     op.drop_table('message_mentions')
