@@ -11,6 +11,7 @@ from chatapp.api import (
     openapi,
     rooms,
     search,
+    uploads,
 )
 from chatapp.api.params import optional_user
 from chatapp.errors import ChatError
@@ -44,4 +45,5 @@ events.register(api)
 moderation.register(api)
 messages.register(api)
 search.register(api)
+uploads.register(api)
 openapi.register(api)

@@ -1,4 +1,5 @@
-"""message features: edits, replies, reactions, mentions, room reads, full-text search
+"""message features: edits, replies, reactions, mentions, room reads, full-text search,
+attachments
 
 Revision ID: 0009
 Revises: 0006
@@ -66,6 +67,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('user_id', 'room_id')
     )
+    op.create_table('attachments',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('uploader_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=True),
+    sa.Column('height', sa.Integer(), nullable=True),
+    sa.Column('has_thumbnail', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploader_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_attachments_uploader_id', 'attachments', ['uploader_id'])
+    op.create_index('ix_attachments_message_id', 'attachments', ['message_id'])
     dialect = op.get_bind().dialect.name
     if dialect == 'sqlite':
         for statement in SQLITE_FTS:
@@ -75,6 +93,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('attachments')
     dialect = op.get_bind().dialect.name
     if dialect == 'sqlite':
         for trigger in ('insert', 'delete', 'update'):
