@@ -11,7 +11,7 @@ from chatapp.models.event_status import status_of
 from chatapp.timeutil import clock_time, isoformat_z
 
 if TYPE_CHECKING:
-    from chatapp.models import Event, Message, Room, User
+    from chatapp.models import Attachment, Event, Message, Room, User
     from chatapp.security.identity import Actor
 
 
@@ -33,18 +33,37 @@ def room_message_payload(message_id: int, author: "Actor | User", content: str,
 
 def message_features(content: str, *, edited_at: datetime | None = None,
                      reactions: list[dict] | None = None, reply_to: dict | None = None,
-                     mentions: list[str] | None = None) -> dict:
+                     mentions: list[str] | None = None,
+                     attachments: list[dict] | None = None) -> dict:
     """Our additions to every message shape (room, private, event), the same live and in
     history: ``html`` (the content's safe Markdown rendering; ``content`` stays as written),
     ``editedAt`` (null until its author edits it), ``reactions`` (``[{emoji, count,
     userIds}]``), ``replyTo`` (a quote of the message it answers, or null) and ``mentions``
-    (the wire ids of the users its ``@name``s named)."""
+    (the wire ids of the users its ``@name``s named) and ``attachments`` (the files it
+    carries, see :func:`attachment_payload`)."""
     return {
         "html": render_markdown(content),
         "editedAt": isoformat_z(edited_at) if edited_at is not None else None,
         "reactions": reactions or [],
         "replyTo": reply_to,
         "mentions": mentions or [],
+        "attachments": attachments or [],
+    }
+
+
+def attachment_payload(attachment: "Attachment") -> dict:
+    """An uploaded file: ``{id, filename, contentType, size, width, height, url,
+    thumbnailUrl}`` (dimensions and thumbnail for pictures only, else null)."""
+    url = f"/api/uploads/{attachment.id}"
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "contentType": attachment.content_type,
+        "size": attachment.size,
+        "width": attachment.width,
+        "height": attachment.height,
+        "url": url,
+        "thumbnailUrl": f"{url}/thumbnail" if attachment.has_thumbnail else None,
     }
 
 

@@ -40,7 +40,7 @@ def plain(text: str) -> dict:
     """The message features (``html``, ``editedAt``, ...) of a plain one-line message that
     nobody edited, reacted to or answered."""
     return {"html": f"<p>{text}</p>", "editedAt": None, "reactions": [], "replyTo": None,
-            "mentions": []}
+            "mentions": [], "attachments": []}
 
 DEFAULT_ROOMS = [
     (1, "CS Study Group", "academic"),

@@ -7,9 +7,9 @@ from flask import current_app
 from sqlalchemy import insert
 
 from chatapp.actions.mentions import mentioned_users, replace_mentions
-from chatapp.errors import EventEnded, Forbidden, NotFound
+from chatapp.errors import EventEnded, Forbidden, Invalid, NotFound, TooLarge
 from chatapp.extensions import db
-from chatapp.models import Message, User
+from chatapp.models import Attachment, Message, User
 from chatapp.models.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.observability import metrics
@@ -18,6 +18,7 @@ from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
 from chatapp.serializers import (
+    attachment_payload,
     event_message_payload,
     message_features,
     name_fields,
@@ -43,7 +44,7 @@ def check_message_text(text: object) -> str:
 
 def store_message(*, sender_id: int, content: str, room_id: int | None = None,
                   recipient_id: int | None = None, reply_to_id: int | None = None,
-                  mentions: list[User] = ()):
+                  mentions: list[User] = (), attachments: list[Attachment] = ()):
     """Insert and commit one message (and its mentions); return its id and timestamp. One
     INSERT, one COMMIT when it mentions no one."""
     created_at = utcnow()
@@ -52,6 +53,8 @@ def store_message(*, sender_id: int, content: str, room_id: int | None = None,
         created_at=created_at, reply_to_id=reply_to_id))
     if mentions:
         replace_mentions(result.inserted_primary_key[0], list(mentions))
+    for attachment in attachments:
+        attachment.message_id = result.inserted_primary_key[0]
     db.session.commit()
     metrics.message_stored("private" if recipient_id is not None else "room")
     return result.inserted_primary_key[0], created_at
@@ -93,23 +96,58 @@ def check_reply_to(room_id: int, reply_to: object) -> Message | None:
     return original
 
 
+def check_attachments(actor: Actor, ids: object) -> list[Attachment]:
+    """The files a new message carries: ids of the sender's own uploads that no message
+    carries yet (``not_found`` otherwise), at most ``MAX_ATTACHMENTS``."""
+    if ids is None:
+        return []
+    limit = current_app.config["MAX_ATTACHMENTS"]
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise Invalid("attachments must be a list of upload ids",
+                      fields={"attachments": "a list of upload ids"})
+    if len(ids) > limit:
+        raise TooLarge(f"a message carries at most {limit} files",
+                       fields={"attachments": f"at most {limit}"})
+    found = []
+    for attachment_id in dict.fromkeys(ids):
+        attachment = db.session.get(Attachment, attachment_id[:32])
+        if attachment is None or attachment.uploader_id != actor.user_id \
+                or attachment.message_id is not None or len(attachment_id) > 32:
+            raise NotFound(f"upload {attachment_id!r} is not yours to send",
+                           fields={"attachments": "unknown or already sent"})
+        found.append(attachment)
+    return found
+
+
+def check_content(text: object, attachments: list[Attachment]) -> str:
+    """The message text; it may be empty only when the message carries files."""
+    if attachments and (text is None or (isinstance(text, str) and not text.strip())):
+        return ""
+    return check_message_text(text)
+
+
 def do_send_message(actor: Actor, room: RoomRef, text: object, *,
-                    client_ip: str | None = None, reply_to: object = None) -> dict:
+                    client_ip: str | None = None, reply_to: object = None,
+                    attachments: object = None) -> dict:
     """Store a message in a room (community room or event chat), then broadcast it to the room
     in that room's protocol: ``room:message:new`` or ``newMessage``, and ``mention`` to each
     user its ``@name``s name (who may read the room). ``reply_to``: the id of the message of
-    the same room it answers (its quote goes with the message). Returns what was sent."""
-    content = check_message_text(text)
+    the same room it answers (its quote goes with the message); ``attachments``: ids of the
+    sender's uploads it carries (then the text may be empty). Returns what was sent."""
+    files = check_attachments(actor, attachments)
+    content = check_content(text, files)
     check_chat_open(room)
     check_may_post(actor, room.id, client_ip)
     original = check_reply_to(room.id, reply_to)
     mentioned = mentioned_users(actor.user_id, room.id, content)
     message_id, created_at = store_message(
         sender_id=actor.user_id, content=content, room_id=room.id,
-        reply_to_id=original.id if original is not None else None, mentions=mentioned)
+        reply_to_id=original.id if original is not None else None, mentions=mentioned,
+        attachments=files)
     features = message_features(
         content, reply_to=reply_quote(original) if original is not None else None,
-        mentions=[wire_user_id(u) for u in mentioned])
+        mentions=[wire_user_id(u) for u in mentioned],
+        attachments=[attachment_payload(a) for a in files])
     if room.kind == ROOM_KIND_EVENT:
         payload = event_message_payload(message_id, actor, content, created_at, features)
         broadcast.event_message_new(room.id, payload)

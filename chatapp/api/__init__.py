@@ -10,6 +10,8 @@ from chatapp.api import (
     moderation,
     openapi,
     rooms,
+    search,
+    uploads,
 )
 from chatapp.api.params import optional_user
 from chatapp.errors import ChatError
@@ -42,4 +44,6 @@ conversations.register(api)
 events.register(api)
 moderation.register(api)
 messages.register(api)
+search.register(api)
+uploads.register(api)
 openapi.register(api)

@@ -1,4 +1,5 @@
 """The ORM models. Columns and relationships only: no HTTP, no emits."""
+from chatapp.models.attachment import Attachment
 from chatapp.models.conversation import ConversationRead
 from chatapp.models.event import Event
 from chatapp.models.message import Message
@@ -8,5 +9,5 @@ from chatapp.models.presence import Connection, RoomPresence, ServerProcess
 from chatapp.models.room import Room
 from chatapp.models.user import User
 
-__all__ = ["Connection", "ConversationRead", "Event", "Message", "MessageMention", "MessageReaction", "ModerationRecord", "Room", "RoomBan", "RoomMember",
+__all__ = ["Attachment", "Connection", "ConversationRead", "Event", "Message", "MessageMention", "MessageReaction", "ModerationRecord", "Room", "RoomBan", "RoomMember",
            "RoomMute", "RoomPresence", "RoomRead", "ServerProcess", "User"]

@@ -1,7 +1,7 @@
 """Stored messages as clients see them, with their features loaded in bulk.
 
-A page of N messages costs three extra queries whatever N (reactions, the quoted originals,
-mentions), never one per message. Every history path (``room:join``, ``joinEvent``, REST
+A page of N messages costs four extra queries whatever N (reactions, the quoted originals,
+mentions, attachments), never one per message. Every history path (``room:join``, ``joinEvent``, REST
 pages, conversations) goes through here, so a message looks the same everywhere.
 """
 from __future__ import annotations
@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 
 from chatapp.extensions import db
-from chatapp.models import Message, MessageMention, MessageReaction, User
+from chatapp.models import Attachment, Message, MessageMention, MessageReaction, User
 from chatapp.serializers import (
+    attachment_payload,
     message_features,
     message_payload,
     private_message_payload,
@@ -56,6 +57,17 @@ def mentions_of(message_ids: Iterable[int]) -> dict[int, list[str]]:
     return found
 
 
+def attachments_of(message_ids: Iterable[int]) -> dict[int, list[dict]]:
+    ids = list(message_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[dict]] = defaultdict(list)
+    for attachment in db.session.scalars(select(Attachment).where(
+            Attachment.message_id.in_(ids)).order_by(Attachment.created_at, Attachment.id)):
+        found[attachment.message_id].append(attachment_payload(attachment))
+    return found
+
+
 def quotes_of(reply_ids: Iterable[int | None]) -> dict[int, dict]:
     ids = {i for i in reply_ids if i is not None}
     if not ids:
@@ -67,11 +79,12 @@ def quotes_of(reply_ids: Iterable[int | None]) -> dict[int, dict]:
 def features_of(messages: Sequence[Message]) -> dict[int, dict]:
     """Each message's :func:`message_features`, by id."""
     ids = [m.id for m in messages]
-    reactions, mentions = reactions_of(ids), mentions_of(ids)
+    reactions, mentions, files = reactions_of(ids), mentions_of(ids), attachments_of(ids)
     quotes = quotes_of(m.reply_to_id for m in messages)
     return {m.id: message_features(m.content, edited_at=m.edited_at,
                                    reactions=reactions.get(m.id), mentions=mentions.get(m.id),
-                                   reply_to=quotes.get(m.reply_to_id))
+                                   reply_to=quotes.get(m.reply_to_id),
+                                   attachments=files.get(m.id))
             for m in messages}
 
 

@@ -93,7 +93,8 @@ class CommunityHandlers:
         data = require_object(data)
         room = joined_room(state, require_int(data, "roomId"))
         return ok(message=do_send_message(actor, room, data.get("message"), client_ip=client_ip(),
-                                          reply_to=data.get("replyTo")))
+                                          reply_to=data.get("replyTo"),
+                                          attachments=data.get("attachments")))
 
     def on_room_create(self, data=None, *_):
         state, actor = logged_in()

@@ -1,4 +1,5 @@
-"""message features: edits, replies, reactions, mentions, room reads
+"""message features: edits, replies, reactions, mentions, room reads, full-text search,
+attachments
 
 Revision ID: 0009
 Revises: 0006
@@ -14,6 +15,24 @@ revision = '0009'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
+
+
+# Full-text search (chatapp/queries/search.py): on SQLite an external-content FTS5 table kept
+# in step with messages by triggers; on PostgreSQL a GIN index on the 'simple' tsvector.
+SQLITE_FTS = [
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN "
+    "INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END",
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END",
+    "CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); "
+    "INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END",
+    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+]
+POSTGRES_FTS = ("CREATE INDEX ix_messages_fts ON messages "
+                "USING gin (to_tsvector('simple', content))")
 
 
 def upgrade():
@@ -48,9 +67,40 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('user_id', 'room_id')
     )
+    op.create_table('attachments',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('uploader_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=True),
+    sa.Column('height', sa.Integer(), nullable=True),
+    sa.Column('has_thumbnail', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploader_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_attachments_uploader_id', 'attachments', ['uploader_id'])
+    op.create_index('ix_attachments_message_id', 'attachments', ['message_id'])
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        for statement in SQLITE_FTS:
+            op.execute(statement)
+    elif dialect == 'postgresql':
+        op.execute(POSTGRES_FTS)
 
 
 def downgrade():
+    op.drop_table('attachments')
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        for trigger in ('insert', 'delete', 'update'):
+            op.execute(f'DROP TRIGGER IF EXISTS messages_fts_{trigger}')
+        op.execute('DROP TABLE IF EXISTS messages_fts')
+    elif dialect == 'postgresql':
+        op.execute('DROP INDEX IF EXISTS ix_messages_fts')
     op.drop_table('room_reads')
     op.drop_index('ix_message_mentions_user', table_name='message_mentions')
     op.drop_table('message_mentions')
