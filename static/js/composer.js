@@ -8,7 +8,9 @@ const HELP = "Enter sends, Shift+Enter starts a new line.";
 export class Composer {
   // `send(text)` resolves with the server's ack; `onTyping(hasText)` is told of every edit;
   // `errorContext()` gives describeError its context (e.g. the room's slow mode).
-  constructor({ send, onTyping = () => {}, errorContext = () => ({}) }) {
+  // `hasFiles()`: files are ready to go, so a message may be sent without words.
+  constructor({ send, onTyping = () => {}, errorContext = () => ({}), hasFiles = () => false }) {
+    this.hasFiles = hasFiles;
     this.form = document.getElementById("composer-form");
     this.box = document.getElementById("composer");
     this.button = document.getElementById("send");
@@ -64,7 +66,7 @@ export class Composer {
   async submit() {
     if (!this.present || this.box.disabled) return;
     const text = this.box.value;
-    if (!text.trim()) return;
+    if (!text.trim() && !this.hasFiles()) return;
     // Cleared at once so the next message can be typed; put back if the server refuses.
     this.box.value = "";
     this.grow();

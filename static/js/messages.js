@@ -3,6 +3,7 @@
 // Everything a user wrote goes in as text (textContent / text nodes), never as markup.
 import { avatarElement, avatarImage } from "./avatars.js";
 import { daySeparator, dayKey } from "./days.js";
+import { attachmentsRow } from "./attachments.js";
 import {
   actionsToolbar, editedMark, reactionsRow, replyQuote, textElement,
 } from "./message-parts.js";
@@ -56,7 +57,8 @@ export function renderMessage(m, { mine = false, deletable = false, can = {}, me
   if (m.editedAt) meta.append(" ", editedMark(m.editedAt));
   body.append(meta);
   if (m.replyTo) body.append(replyQuote(m.replyTo));
-  body.append(textElement(m));
+  if (m.content || !m.attachments?.length) body.append(textElement(m));
+  if (m.attachments?.length) body.append(attachmentsRow(m.attachments));
   if (m.reactions?.length) body.append(reactionsRow(m.reactions, meId));
   li.append(avatarElement(m.avatar, 32, m), body);
   const bar = actionsToolbar(m, { ...can, del: deletable });
@@ -67,7 +69,7 @@ export function renderMessage(m, { mine = false, deletable = false, can = {}, me
 // Our additions to a message payload, as renderMessage takes them.
 export function featuresOf(p) {
   return { html: p.html ?? null, editedAt: p.editedAt ?? null, reactions: p.reactions ?? [],
-    replyTo: p.replyTo ?? null, mentions: p.mentions ?? [] };
+    replyTo: p.replyTo ?? null, mentions: p.mentions ?? [], attachments: p.attachments ?? [] };
 }
 
 // How a payload names its author: its own displayName / isGuest / avatar where it carries

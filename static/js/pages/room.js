@@ -7,6 +7,7 @@ import { setNameResolver } from "../message-parts.js";
 import { markMentions, wireMentionAutocomplete } from "../mentions.js";
 import { notifyMention, offerNotifications } from "../notify.js";
 import { readMarker } from "../reads.js";
+import { Uploader } from "../uploads.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { freshParts } from "../fragments.js";
@@ -69,13 +70,25 @@ let socket = null;
 const sender = new TypingSender((isTyping) => {
   if (posting.joined && socket?.connected) socket.emit("user:typing", { roomId, isTyping });
 });
+let sessionToken = null; // the socket session's token: the bearer of uploads
+const uploads = new Uploader({ token: () => sessionToken });
 const composer = new Composer({
   send: async (text, replyTo) => {
-    const ack = await request(socket, "room:message",
-      replyTo != null ? { roomId, message: text, replyTo } : { roomId, message: text });
-    if (ack.ok) view.add([ack.message], { live: true });
+    if (uploads.busy) {
+      return { ok: false, error: { code: "uploading", message: "Wait until the files have uploaded." } };
+    }
+    const payload = { roomId, message: text };
+    if (replyTo != null) payload.replyTo = replyTo;
+    const files = uploads.ready;
+    if (files.length) payload.attachments = files;
+    const ack = await request(socket, "room:message", payload);
+    if (ack.ok) {
+      view.add([ack.message], { live: true });
+      uploads.clear();
+    }
     return ack;
   },
+  hasFiles: () => uploads.ready.length > 0,
   onTyping: (hasText) => sender.input(hasText),
   errorContext: () => ({ slowMode: posting.slowMode }),
 });
@@ -166,6 +179,8 @@ socket.on("room:message:deleted", (payload) => {
 });
 
 // An edit: {roomId, message} (the whole message, as room:message:new carries it).
+socket.on("user:session", (payload) => { sessionToken = payload.token ?? sessionToken; });
+
 socket.on("room:message:updated", (payload) => {
   if (here(payload)) view.applyUpdate(payload.message ?? payload);
 });
