@@ -175,3 +175,58 @@ def test_a_reply_to_an_old_message_loads_history_until_the_original_shows(browse
     expect(original).to_be_focused(timeout=15000)
     expect(original).to_be_in_viewport()
     assert_no_errors(reader.context)
+
+
+# The browser's notifications and tab visibility, under the test's control: what the page
+# shows is recorded in window.__notifications; window.__hidden hides the tab.
+NOTIFICATIONS = """(() => {
+  window.__hidden = false;
+  Object.defineProperty(Document.prototype, "visibilityState",
+    { configurable: true, get() { return window.__hidden ? "hidden" : "visible"; } });
+  const shown = window.__notifications = [];
+  let permission = "default";
+  window.Notification = class {
+    constructor(title, options) { shown.push({ title, body: options?.body }); }
+    close() {}
+    static get permission() { return permission; }
+    static async requestPermission() { permission = "granted"; return permission; }
+  };
+})();"""
+
+
+def test_a_mention_in_a_hidden_tab_notifies_after_asking_once(browser_context):
+    from tests.browser_people import register
+
+    context = browser_context()
+    context.add_init_script(NOTIFICATIONS)
+    ana = context.new_page()
+    register(ana, "ana.reyes", display_name="Ana Reyes")
+    ben = new_account(browser_context, "ben.adams", "Ben Adams")
+    for page in (ana, ben):
+        page.goto("/rooms/2")
+        ready_to_write(page)
+    offer = ana.get_by_role("region", name="Notifications")
+    expect(offer).to_have_count(0)  # nobody asks before there is a reason
+    send(ben, "@ana.reyes can you share the notes?")
+    expect(offer).to_contain_text("when someone mentions you")
+    offer.get_by_role("button", name="Turn on").click()
+    expect(offer).to_have_count(0)
+
+    ana.evaluate("window.__hidden = true")
+    send(ben, "@ana.reyes the exam is moved to Monday")
+    ana.wait_for_function("window.__notifications.length === 1")
+    shown = ana.evaluate("window.__notifications")
+    assert shown == [{"title": "Ben Adams mentioned you in Math Help",
+                      "body": "@ana.reyes the exam is moved to Monday"}], shown
+    # A message that does not name her makes no notification.
+    send(ben, "Anyone else need the notes?")
+    expect(message_with(ana, "Anyone else need the notes?")).to_have_count(1)
+    assert ana.evaluate("window.__notifications.length") == 1
+
+    # Asked once: a new mention after a reload does not ask again.
+    ana.reload()
+    ready_to_write(ana)
+    send(ben, "@ana.reyes thanks!")
+    expect(message_with(ana, "thanks!")).to_have_class(re.compile(r"\bmentions-me\b"))
+    expect(offer).to_have_count(0)
+    assert_no_errors(ana.context)

@@ -40,6 +40,8 @@ def test_search_finds_what_the_searcher_may_read_and_links_to_it(browser_context
     expect(results.first.locator("mark")).to_have_text("Pineapple")
     expect(results.first).to_contain_text("Campus Events")
     expect(chloe.locator("main")).not_to_contain_text("pineapple plan")
+    # Its time in Chloe's zone, once the page's script has run.
+    expect(results.first.locator("time")).to_have_attribute("title", re.compile(r"\d"))
     screenshot(chloe, "search", tmp_path)
     results.first.get_by_role("link", name=re.compile("Campus Events")).click()
     expect(chloe).to_have_url(re.compile(r"/rooms/3#m\d+$"))
