@@ -10,6 +10,7 @@ pages' plain-text links always had).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import nh3
@@ -36,9 +37,23 @@ def _parser() -> MarkdownIt:
     return md
 
 
+# Most chat messages are plain sentences that no Markdown rule, link detector or escaping
+# touches: one line, starting with a letter and not ending with a space, of letters, digits, spaces and ,;:!?'() and dots
+# not followed by a word character ("example.com" would become a link). Their HTML is known
+# without parsing (tests/test_formatting.py checks it equals the full path's).
+PLAIN = re.compile(r"[^\W\d_](?:[\w ,;:!?'()]|\.(?!\w))*", re.UNICODE)
+
+
 def render_markdown(text: str) -> str:
     """The safe HTML of a message's Markdown. Never raises on any text; whatever the text, the
     result holds only :data:`ALLOWED_TAGS`, no script, no event handlers, no other schemes."""
+    if PLAIN.fullmatch(text) and "_" not in text and not text.endswith(" "):
+        return f"<p>{text}</p>"
+    return render_markdown_fully(text)
+
+
+def render_markdown_fully(text: str) -> str:
+    """:func:`render_markdown` without the plain-text shortcut."""
     html = _parser().render(text)
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="nofollow noopener noreferrer",

@@ -195,3 +195,23 @@ def test_unread_lists_a_mention_in_a_room_never_read(bus):
     do_send_message(ana.actor, ROOM_2, "@ben in two")
     assert unread_summary(ben.actor)["rooms"] == [
         {"roomId": 2, "eventId": None, "lastReadId": 0, "unread": 1, "mentions": 1}]
+
+
+def test_an_event_chat_has_mentions_and_a_read_marker_too(bus):
+    from chatapp.actions.events import do_join_event
+
+    ana, ben = login(bus, "sid-a", "ana"), login(bus, "sid-b", "ben")
+    event = do_join_event("sid-a", ana.actor, "keynote", leaving_room_id=None)  # made ad hoc
+    chat = RoomRef(event.room_id, "event")
+    bus.clear()
+    sent = do_send_message(ana.actor, chat, "@ben see the **slides**")
+    assert sent["html"] == "<p>@ben see the <strong>slides</strong></p>"
+    assert [(e.event, e.to) for e in bus.emits] == [
+        ("newMessage", f"room:{event.room_id}"), ("mention", f"user:{ben.actor.user_id}")]
+    assert bus.emits[1].data["eventId"] == "keynote"
+    assert unread_summary(ben.actor)["rooms"] == [{"roomId": event.room_id, "eventId": "keynote",
+                                                   "lastReadId": 0, "unread": 1, "mentions": 1}]
+    bus.clear()
+    assert do_mark_room_read(ben.actor, event.room) == int(sent["id"])
+    assert bus.emits[0].data == {"roomId": event.room_id, "eventId": "keynote",
+                                 "lastReadId": int(sent["id"])}

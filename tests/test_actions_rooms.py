@@ -11,7 +11,16 @@ from chatapp.extensions import db
 from chatapp.models import Room, RoomPresence
 from chatapp.models.room import ROOM_KIND_EVENT
 from tests.unit_support import (  # noqa: F401
-    GUEST_NAME, NOW_Z, Emit, bus, count, login, plain, user, wire)
+    GUEST_NAME,
+    NOW_Z,
+    Emit,
+    bus,
+    count,
+    login,
+    plain,
+    user,
+    wire,
+)
 
 
 def presence() -> set[tuple[str, int]]:

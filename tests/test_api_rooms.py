@@ -7,8 +7,7 @@ from chatapp import create_app
 from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
 from chatapp.actions.rooms import do_join_room
 from chatapp.extensions import db
-from tests.unit_support import (  # noqa: F401
-    GUEST_NAME, NOW_Z, bus, default_rooms, login, plain, wire)
+from tests.unit_support import GUEST_NAME, NOW_Z, bus, default_rooms, login, plain, wire  # noqa: F401
 
 
 def error(code: str, message: str | None = None):

@@ -76,3 +76,23 @@ def test_stored_as_written_sent_rendered_live_and_in_history(bus, client):
 def test_the_pages_filter_is_the_same_renderer():
     assert str(markdown("**x** <i>")) == render_markdown("**x** <i>")
     assert str(markdown(None)) == ""
+
+
+def test_the_plain_text_shortcut_gives_what_the_full_path_gives():
+    """Plain sentences skip the parser; for every text the shortcut takes, the answer must
+    be the full path's, character for character."""
+    import random
+
+    from chatapp.formatting import PLAIN, render_markdown_fully
+
+    rng = random.Random(13)
+    alphabet = "abcXYZ éß09 ,;:!?'().._-*#>1"
+    samples = ["hello there", "ok. fine", "Hi (really) ok!", "it's 9 o'clock", "a ... b",
+               "naïve café", "x  y", "wait: what?", "see example.com", "a_b", "a __b__"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+                for _ in range(3000)]
+    shortcut = [t for t in samples
+                if PLAIN.fullmatch(t) and "_" not in t and not t.endswith(" ")]
+    assert len(shortcut) > 100  # the comparison below really covers the shortcut
+    for text in samples:
+        assert render_markdown(text) == render_markdown_fully(text), text

@@ -12,10 +12,10 @@ from chatapp.extensions import db
 from chatapp.models import Event, Room
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import event_message_views
 from chatapp.realtime import broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
-from chatapp.queries.message_views import event_message_views
 from chatapp.serializers import event_summary
 from chatapp.timeutil import utcnow
 

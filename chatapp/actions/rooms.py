@@ -11,10 +11,10 @@ from chatapp.models.moderation import ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.queries import presence as presence_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import room_message_views
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
-from chatapp.queries.message_views import room_message_views
 from chatapp.serializers import room_summary, user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text, optional_text, require_bool

@@ -5,8 +5,8 @@ from flask import Blueprint
 
 from chatapp.api.params import current_user, page_args, page_body
 from chatapp.queries import conversations as conversation_queries
-from chatapp.queries.users import user_for_path
 from chatapp.queries.message_views import private_message_views
+from chatapp.queries.users import user_for_path
 
 
 def conversation_messages(user_id: str):

@@ -11,7 +11,10 @@ from chatapp.realtime import broadcast
 from chatapp.realtime.community import COMMUNITY_EVENTS, CommunityHandlers
 from chatapp.realtime.dispatch import ProtocolNamespace
 from chatapp.realtime.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
-from chatapp.realtime.message_features import MESSAGE_FEATURE_EVENTS, MessageFeatureHandlers
+from chatapp.realtime.message_features import (
+    MESSAGE_FEATURE_EVENTS,
+    MessageFeatureHandlers,
+)
 from chatapp.realtime.moderation import MODERATION_EVENTS, ModerationHandlers
 from chatapp.realtime.socket_state import forget, state_of
 from chatapp.security.identity import user_from_session
