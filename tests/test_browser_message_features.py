@@ -230,3 +230,24 @@ def test_a_mention_in_a_hidden_tab_notifies_after_asking_once(browser_context):
     expect(message_with(ana, "thanks!")).to_have_class(re.compile(r"\bmentions-me\b"))
     expect(offer).to_have_count(0)
     assert_no_errors(ana.context)
+
+
+def test_mentions_in_an_event_chat(browser_context):
+    from tests.browser_people import create_event
+
+    ana = new_account(browser_context, "ana.moss", "Ana Moss")
+    event_id = create_event(ana, "Trivia Night", "Teams of four")
+    ready_to_write(ana)
+    ben = new_account(browser_context, "ben.hart", "Ben Hart")
+    ben.goto(f"/events/{event_id}")
+    ready_to_write(ben)
+    ben.locator("#composer").press_sequentially("@ana")
+    expect(ben.get_by_role("option", name=re.compile("ana.moss"))).to_be_visible()
+    ben.locator("#composer").press("Tab")
+    ben.locator("#composer").press_sequentially("which team am I in?")
+    ben.locator("#composer").press("Enter")
+    mention = message_with(ana, "which team am I in?")
+    expect(mention).to_have_class(re.compile(r"\bmentions-me\b"))
+    expect(mention.locator(".mention-me")).to_have_text("@ana.moss")
+    for page in (ana, ben):
+        assert_no_errors(page.context)

@@ -13,6 +13,8 @@ import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { Posting } from "../posting.js";
 import { readMarker } from "../reads.js";
+import { markMentions, wireMentionAutocomplete } from "../mentions.js";
+import { notifyMention, offerNotifications } from "../notify.js";
 import { shortTime } from "../time.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
@@ -43,6 +45,13 @@ const view = new ChatView({
   },
   meId: me?.userId ?? null,
   lastReadId: data.lastReadId ?? null,
+  onArrive: (m, li) => {
+    if (!me || m.userId === me.userId) return;
+    markMentions(li?.querySelector(".text"), me.username);
+    if (!(m.mentions || []).includes(me.userId)) return;
+    notifyMention(m, document.querySelector("h1")?.textContent.trim() || "an event");
+    offerNotifications(document.getElementById("composer-form"));
+  },
   isMine: (m) => me != null && (m.userId === me.userId || m.username === me.username),
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
   onDelete: async (messageId) => {
@@ -64,7 +73,6 @@ function applySummary(summary) {
   clock.setTimes(summary.startsAt, summary.endsAt);
   clock.setStatus(summary.status);
   refreshComposer();
-wireSidebar(socket, { current: `event:${eventId}`, me });
 }
 
 // --- participants ---------------------------------------------------------------------------
@@ -145,6 +153,18 @@ socket = connectSocket({
   onDisconnect: () => { typing.clearAll(); posting.disconnected(); },
 });
 refreshComposer();
+wireSidebar(socket, { current: `event:${eventId}`, me });
+if (me) {
+  view.list.el.querySelectorAll("li.message .text").forEach((el) => markMentions(el, me.username));
+  // The participants (usernames) and the authors the chat shows.
+  wireMentionAutocomplete(document.getElementById("composer"), () => {
+    const names = new Set([...participantsEl.querySelectorAll("li[data-username]")]
+      .map((li) => li.dataset.username));
+    view.list.el.querySelectorAll("li.message[data-username]").forEach((li) => names.add(li.dataset.username));
+    names.delete(me.username);
+    return [...names].sort().map((username) => ({ username, displayName: null }));
+  });
+}
 
 socket.on("eventHistory", (payload) => {
   view.addHistory(payload.messages || []);
