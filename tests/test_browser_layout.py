@@ -130,7 +130,7 @@ def test_a_phone_shows_one_pane_with_a_drawer_and_a_short_header(browser_context
     scroll_width, client_width = no_horizontal_scroll(ben)
     assert scroll_width <= client_width == PHONE_390["width"], (scroll_width, client_width)
 
-    # A moderator's (here: no one's) actions stay out of sight until a long press.
+    # A message's actions stay out of sight until a long press.
     send(ben, "I do, sending them now.")
     own = messages_saying(ben, "I do, sending them now.")
     delete = own.get_by_role("button", name=re.compile("^Delete message"))
@@ -142,6 +142,8 @@ def test_a_phone_shows_one_pane_with_a_drawer_and_a_short_header(browser_context
     ben.wait_for_timeout(700)
     touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     expect(delete).to_be_visible()
+    expect(own.get_by_role("button", name=re.compile("^React to"))).to_be_visible()
+    expect(own.get_by_role("button", name=re.compile("^Reply to"))).to_be_visible()
     delete.click()
     expect(own).to_have_count(0)
 

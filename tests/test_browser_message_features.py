@@ -174,6 +174,26 @@ def test_a_reply_to_an_old_message_loads_history_until_the_original_shows(browse
     original = messages_saying(reader, "Tournament rules, v1")
     expect(original).to_be_focused(timeout=15000)
     expect(original).to_be_in_viewport()
+
+    # Far up the history: a way back down, and a line where the new ones start.
+    jump = reader.locator("#new-messages")
+    expect(jump).to_have_text("Jump to latest ↓")
+    client = ChatClient(server.url)
+    try:
+        client.login("latecomer")
+        assert client.call("room:join", {"roomId": 4})["ok"]
+        assert client.call("room:message", {"roomId": 4, "message": "Did I miss anything?"})["ok"]
+    finally:
+        client.close()
+    late = messages_saying(reader, "Did I miss anything?")
+    expect(late).to_have_count(1)
+    expect(jump).to_have_text("New messages ↓")
+    expect(reader.locator("#messages li.unread-line + li.message, "
+                          "#messages li.unread-line + li.day-separator + li.message")
+           ).to_have_text(re.compile("Did I miss anything?"))
+    jump.click()
+    expect(late).to_be_in_viewport()
+    expect(jump).to_be_hidden()
     assert_no_errors(reader.context)
 
 
@@ -201,7 +221,7 @@ def test_a_mention_in_a_hidden_tab_notifies_after_asking_once(browser_context):
     context.add_init_script(NOTIFICATIONS)
     ana = context.new_page()
     register(ana, "ana.reyes", display_name="Ana Reyes")
-    ben = new_account(browser_context, "ben.adams", "Ben Adams")
+    ben = new_account(browser_context, "ben.ames", "Ben Ames")
     for page in (ana, ben):
         page.goto("/rooms/2")
         ready_to_write(page)
@@ -216,7 +236,7 @@ def test_a_mention_in_a_hidden_tab_notifies_after_asking_once(browser_context):
     send(ben, "@ana.reyes the exam is moved to Monday")
     ana.wait_for_function("window.__notifications.length === 1")
     shown = ana.evaluate("window.__notifications")
-    assert shown == [{"title": "Ben Adams mentioned you in Math Help",
+    assert shown == [{"title": "Ben Ames mentioned you in Math Help",
                       "body": "@ana.reyes the exam is moved to Monday"}], shown
     # A message that does not name her makes no notification.
     send(ben, "Anyone else need the notes?")

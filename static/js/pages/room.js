@@ -2,11 +2,8 @@
 // keeps the people list, typing line and moderation state current.
 import { ChatView } from "../chat-view.js";
 import { authorOf, featuresOf } from "../messages.js";
-import { wireMessageFeatures } from "../message-features.js";
-import { setNameResolver } from "../message-parts.js";
-import { markMentions, wireMentionAutocomplete } from "../mentions.js";
-import { notifyMention, offerNotifications } from "../notify.js";
 import { readMarker } from "../reads.js";
+import { wireRoomFeatures } from "../room-features.js";
 import { Uploader } from "../uploads.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
@@ -52,11 +49,7 @@ const view = new ChatView({
   onArrive: (m, li) => {
     if (!me || m.userId === me.userId) return;
     reads.seen();
-    markMentions(li?.querySelector(".text"), me.username);
-    if (!(m.mentions || []).includes(me.userId)) return;
-    notifyMention(m, roomName);
-    // The first time someone names the viewer is when the offer makes sense.
-    offerNotifications(document.getElementById("composer-form"));
+    arrived(m, li);
   },
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
   onDelete: async (messageId) => {
@@ -93,51 +86,9 @@ const composer = new Composer({
   errorContext: () => ({ slowMode: posting.slowMode }),
 });
 
-// --- reactions, replies, edits ------------------------------------------------------------
+// --- reactions, replies, edits, mentions ---------------------------------------------------
 
-setNameResolver((userId) => (me && userId === me.userId ? me.displayName || me.username : null)
-  || people.info(userId)?.displayName || people.row(userId)?.dataset.username
-  || view.list.authorInfo(userId)?.displayName
-  || view.list.el.querySelector(`li.message[data-user-id="${CSS.escape(String(userId))}"]`)?.dataset.username);
-
-view.nameReactions();
-const roomName = document.querySelector("h1")?.firstChild?.textContent.trim() || "a room";
-if (me) {
-  view.list.el.querySelectorAll("li.message .text").forEach((el) => markMentions(el, me.username));
-  if (view.list.el.querySelector("li.mentions-me")) {
-    offerNotifications(document.getElementById("composer-form"));
-  }
-  // Everyone the page knows: the people list and the authors of what it shows.
-  wireMentionAutocomplete(document.getElementById("composer"), () => {
-    const found = new Map();
-    document.querySelectorAll("#people li[data-user-id], #messages li.message[data-user-id]").forEach((el) => {
-      if (el.dataset.userId === me.userId || found.has(el.dataset.username)) return;
-      found.set(el.dataset.username, { username: el.dataset.username,
-        displayName: el.dataset.displayName || el.querySelector(".sender")?.textContent || null });
-    });
-    return [...found.values()].sort((a, b) => a.username.localeCompare(b.username));
-  });
-}
-
-wireMessageFeatures(view, {
-  react: async (messageId, emoji) => {
-    const ack = await request(socket, "room:message:react", { roomId, messageId, emoji });
-    if (!ack.ok) composer.showError(describeError(ack.error));
-    else if (ack.reactions) view.applyReactions(messageId, ack.reactions);
-  },
-  edit: async (messageId, message) => {
-    const ack = await request(socket, "room:message:edit", { roomId, messageId, message });
-    if (ack.ok && ack.message) view.applyUpdate(ack.message);
-    return ack;
-  },
-  reply: (li) => {
-    composer.setReply({ id: Number(li.dataset.id),
-      name: li.querySelector(".sender")?.textContent || li.dataset.username,
-      excerpt: (li.querySelector(".text")?.textContent || "").trim().slice(0, 80) });
-    composer.focus();
-  },
-  rawText: (id) => view.rawText(id),
-});
+const arrived = wireRoomFeatures({ view, composer, people, me, roomId, socket: () => socket });
 
 // --- what the composer may do ---------------------------------------------------------------
 
