@@ -36,8 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from chatapp.pages import rendering
     from chatapp.pages.forms import csrf
-    from chatapp.realtime import frame_guard
-    from chatapp.realtime import recovery_server
+    from chatapp.realtime import frame_guard, recovery_server
     from chatapp.realtime.client_manager import make_client_manager
 
     database.init_app(app)

@@ -121,6 +121,12 @@ def load_config(instance_path: Path) -> dict:
         "MAX_MESSAGE_LENGTH": env_int("MAX_MESSAGE_LENGTH", 4000),
         # Larger request bodies are refused (413 too_large) before they are read.
         "MAX_BODY_BYTES": env_int("MAX_BODY_BYTES", 1024 * 1024),
+        # Uploads (chatapp/storage): where files are kept ("local": UPLOAD_DIR, by default
+        # instance/uploads), the largest file accepted, and how many a message may carry.
+        "UPLOAD_STORAGE": env_str("UPLOAD_STORAGE", "local"),
+        "UPLOAD_DIR": env_str("UPLOAD_DIR", str(instance_path / "uploads")),
+        "UPLOAD_MAX_BYTES": env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        "MAX_ATTACHMENTS": env_int("MAX_ATTACHMENTS", 10),
         "HISTORY_LIMIT": 100,
         "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),
         # A process that has not refreshed its heartbeat for this long is taken for dead and

@@ -10,7 +10,7 @@ never floods a socket; when more remain, the last page has ``continues: false`` 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from chatapp.errors import Invalid
@@ -45,9 +45,11 @@ class Page:
 
 
 def catch_up_pages(room_id: int, after: int, page_size: int,
-                   serialize: Callable[[Message], dict]) -> list[Page]:
+                   serialize: Callable[[Sequence[Message]], list[dict]]) -> list[Page]:
     """The messages of ``room_id`` after ``after`` (deleted ones never), in pages of
-    ``page_size``; always at least one page (an empty one when there is nothing new)."""
+    ``page_size``, each page's messages shaped by ``serialize`` (in bulk, as the
+    message views load reactions and attachments); always at least one page (an empty one
+    when there is nothing new)."""
     cap = page_size * CATCH_UP_PAGES
     rows = room_queries.room_messages_page(room_id, after=after, limit=cap + 1)
     more = len(rows) > cap
@@ -57,6 +59,6 @@ def catch_up_pages(room_id: int, after: int, page_size: int,
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         next_after = chunk[-1].id if chunk and (not last or more) else None
-        pages.append(Page([serialize(m) for m in chunk], start, next_after, not last))
+        pages.append(Page(serialize(chunk), start, next_after, not last))
         start = chunk[-1].id if chunk else start
     return pages

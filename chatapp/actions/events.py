@@ -13,10 +13,11 @@ from chatapp.extensions import db
 from chatapp.models import Event, Room
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import event_message_views
 from chatapp.realtime import broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
-from chatapp.serializers import event_summary, stored_event_message_payload
+from chatapp.serializers import event_summary
 from chatapp.timeutil import utcnow
 
 
@@ -63,11 +64,10 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
     limit = current_app.config["HISTORY_LIMIT"]
     summary = event_summary(event, *event_queries.event_counts(event))
     if after is None:
-        history = [stored_event_message_payload(m) for m in
-                   room_queries.room_history(event.room_id, limit)]
+        history = event_message_views(room_queries.room_history(event.room_id, limit))
         broadcast.event_history(sid, history, participants, summary)
     else:
-        for page in catch_up_pages(event.room_id, after, limit, stored_event_message_payload):
+        for page in catch_up_pages(event.room_id, after, limit, event_message_views):
             broadcast.event_history(sid, page.messages, participants, summary,
                                     page.cursor_fields())
     if not already_in:

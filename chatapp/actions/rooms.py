@@ -14,10 +14,11 @@ from chatapp.models.moderation import ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.queries import presence as presence_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import room_message_views
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
-from chatapp.serializers import message_payload, room_summary, user_payload
+from chatapp.serializers import room_summary, user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text, optional_text, require_bool
 
@@ -42,8 +43,8 @@ def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]
     already there in another tab) and ``rooms:update`` to everyone. Joining twice just sends
     the history again."""
     def latest(room: Room) -> list[dict]:
-        history = [message_payload(m) for m in
-                   room_queries.room_history(room.id, current_app.config["HISTORY_LIMIT"])]
+        history = room_message_views(
+            room_queries.room_history(room.id, current_app.config["HISTORY_LIMIT"]))
         broadcast.room_history(sid, room.id, history)
         return history
 
@@ -61,7 +62,7 @@ def do_join_room_after(sid: str, actor: Actor, room_id: int,
     def catch_up(room: Room) -> list[dict]:
         history: list[dict] = []
         for page in catch_up_pages(room.id, after, current_app.config["HISTORY_LIMIT"],
-                                   message_payload):
+                                   room_message_views):
             broadcast.room_history(sid, room.id, page.messages, page.cursor_fields())
             history += page.messages
             next_after[0] = page.next_after

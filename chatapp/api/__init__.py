@@ -1,7 +1,18 @@
 """The JSON REST API under ``/api``."""
 from flask import Blueprint, request
 
-from chatapp.api import auth, conversations, events, health, moderation, openapi, rooms
+from chatapp.api import (
+    auth,
+    conversations,
+    events,
+    health,
+    messages,
+    moderation,
+    openapi,
+    rooms,
+    search,
+    uploads,
+)
 from chatapp.api.params import optional_user
 from chatapp.errors import ChatError
 from chatapp.security import ratelimit
@@ -32,4 +43,7 @@ health.register(api)
 conversations.register(api)
 events.register(api)
 moderation.register(api)
+messages.register(api)
+search.register(api)
+uploads.register(api)
 openapi.register(api)

@@ -14,7 +14,8 @@ from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
 from chatapp.queries import transcripts
-from chatapp.serializers import event_summary, stored_event_message_payload
+from chatapp.queries.message_views import event_message_views
+from chatapp.serializers import event_summary
 
 STATUS_FILTERS = {"live": [LIVE], "scheduled": [SCHEDULED], "ended": [ENDED],
                   "cancelled": [CANCELLED], "all": None}
@@ -26,7 +27,7 @@ def event_details(event) -> dict:
     latest = room_queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])
     return {**event_summary(event, *event_queries.event_counts(event)),
             "participants": event_queries.participants(event.room_id),
-            "messages": [stored_event_message_payload(m) for m in latest]}
+            "messages": event_message_views(latest)}
 
 
 def list_events():
@@ -59,7 +60,7 @@ def event_messages(event_id: str):
     event = check_event(event_id)
     args = page_args()
     messages = args.fetch(room_queries.room_messages_page, event.room_id)
-    return page_body([stored_event_message_payload(m) for m in messages], args)
+    return page_body(event_message_views(messages), args)
 
 
 def event_transcript(event_id: str):

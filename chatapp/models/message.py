@@ -32,6 +32,11 @@ class Message(db.Model):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The sender's own id for the message (``clientMessageId``), so a retry is not stored twice.
     client_message_id: Mapped[str | None] = mapped_column(String(64))
+    # Set by the author's edit (``content`` then holds the new text; no edit history kept).
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The message this one answers (same room, or same conversation), if any.
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"))
 
     room = relationship("Room", back_populates="messages")
     sender = relationship("User", foreign_keys=[sender_id], lazy="joined")

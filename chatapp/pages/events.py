@@ -17,8 +17,10 @@ from chatapp.pages.page_data import (
     last_id,
     page_data,
 )
+from chatapp.pages.sidebar import sidebar_context
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import features_of
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.timeutil import isoformat_z
@@ -43,17 +45,21 @@ def event(event_id: str):
     messages, next_before = history_window(
         room_queries.room_messages_page(event.room_id, limit=PAGE_HISTORY + 1))
     can_manage, can_moderate = may_manage(viewer, event), may_moderate(viewer, event)
+    sidebar = sidebar_context(f"event:{event.id}")
     return render_template(
         "event.html", event=event, status=status,
         participants=event_queries.participants(event.room_id), messages=messages,
+        features=features_of(messages),
         can_manage=can_manage, can_moderate=can_moderate, status_form=EventStatusForm(),
         guest_form=GuestForm() if current_user() is None else None,
+        sidebar=sidebar,
         page_data=page_data(eventId=event.id, status=status,
                             startsAt=isoformat_z(event.starts_at),
                             endsAt=isoformat_z(event.ends_at),
                             chatBeforeStart=event.chat_before_start,
                             canManage=can_manage, canModerate=can_moderate,
-                            nextBefore=next_before, lastId=last_id(messages)))
+                            nextBefore=next_before, lastId=last_id(messages),
+                            lastReadId=sidebar.reads.get(event.room_id)))
 
 
 @login_required

@@ -107,6 +107,32 @@ def room_message_new(room_id: int, message: dict) -> None:
     send("room:message:new", {"roomId": room_id, "message": message}, to=room_channel(room_id))
 
 
+def room_message_updated(room_id: int, message: dict) -> None:
+    """Our addition: its author edited a message; the whole message, with ``editedAt``."""
+    send("room:message:updated", {"roomId": room_id, "message": message},
+         to=room_channel(room_id))
+
+
+def room_message_reactions(room_id: int, message_id: int, reactions: list[dict]) -> None:
+    """Our addition: a message's reactions after someone toggled one."""
+    send("room:message:reactions", {"roomId": room_id, "messageId": message_id,
+                                    "reactions": reactions}, to=room_channel(room_id))
+
+
+def mention(user_id: int, room_id: int, event_id: str | None, message: dict) -> None:
+    """Our addition: to every socket of a user a message named with ``@name``:
+    ``{roomId, eventId, message}`` (``eventId`` null for a community room)."""
+    send("mention", {"roomId": room_id, "eventId": event_id, "message": message},
+         to=user_channel(user_id))
+
+
+def room_read(user_id: int, room_id: int, event_id: str | None, last_read_id: int) -> None:
+    """Our addition: to every socket of the reader, so unread badges clear on every tab and
+    device: ``{roomId, eventId, lastReadId}``."""
+    send("room:read", {"roomId": room_id, "eventId": event_id, "lastReadId": last_read_id},
+         to=user_channel(user_id))
+
+
 def room_typing(room_id: int, user: dict, is_typing: bool, *, skip_sid: str) -> None:
     payload = {"roomId": room_id, "userId": user["userId"], "username": user["username"],
                "isTyping": is_typing}

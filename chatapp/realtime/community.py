@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import request
 
+from chatapp.actions.catch_up import check_after
 from chatapp.actions.conversations import do_mark_conversation_read
 from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
-from chatapp.actions.catch_up import check_after
 from chatapp.actions.rooms import do_create_room, do_join_room, do_join_room_after, do_leave_room
 from chatapp.actions.sessions import do_login, do_set_status
 from chatapp.actions.typing import do_private_typing, do_room_typing
@@ -104,7 +104,9 @@ class CommunityHandlers:
         data = require_object(data)
         room = joined_room(state, require_int(data, "roomId"))
         return ok(message=do_send_message(actor, room, data.get("message"), client_ip=client_ip(),
-                                          client_message_id=data.get("clientMessageId")))
+                                          client_message_id=data.get("clientMessageId"),
+                                          reply_to=data.get("replyTo"),
+                                          attachments=data.get("attachments")))
 
     def on_room_create(self, data=None, *_):
         state, actor = logged_in()

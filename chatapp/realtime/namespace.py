@@ -21,6 +21,10 @@ from chatapp.realtime import broadcast, recovery_log
 from chatapp.realtime.community import COMMUNITY_EVENTS, CommunityHandlers
 from chatapp.realtime.dispatch import ProtocolNamespace
 from chatapp.realtime.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
+from chatapp.realtime.message_features import (
+    MESSAGE_FEATURE_EVENTS,
+    MessageFeatureHandlers,
+)
 from chatapp.realtime.moderation import MODERATION_EVENTS, ModerationHandlers
 from chatapp.realtime.recovery_server import take_handshake
 from chatapp.realtime.socket_state import forget, state_of
@@ -31,8 +35,10 @@ from chatapp.security.identity import user_from_session
 NOT_RESUMABLE = frozenset({"server disconnect", "client disconnect"})
 
 
-class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, ProtocolNamespace):
-    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS}
+class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
+                    MessageFeatureHandlers, ProtocolNamespace):
+    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS,
+              **MESSAGE_FEATURE_EVENTS}
 
     def on_connect(self, auth=None):
         """A socket resuming its session (``auth: {pid, offset}``, see

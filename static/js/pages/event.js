@@ -2,15 +2,19 @@
 // (live-event protocol: joinEvent, sendMessage, newMessage…), host controls shown per status,
 // and moderation by username.
 import { ChatView } from "../chat-view.js";
-import { authorOf } from "../messages.js";
+import { authorOf, featuresOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { EventClock } from "../event-clock.js";
 import { describeError } from "../errors.js";
 import { modActions, wireModeration } from "../moderation.js";
 import { readPageData } from "../page-data.js";
 import { wireSideToggle } from "../side-toggle.js";
+import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { Posting } from "../posting.js";
+import { readMarker } from "../reads.js";
+import { markMentions, wireMentionAutocomplete } from "../mentions.js";
+import { notifyMention, offerNotifications } from "../notify.js";
 import { shortTime } from "../time.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
@@ -37,7 +41,16 @@ const view = new ChatView({
       || (p.userId != null && view?.list.authorInfo(p.userId)) || {};
     return { id: p.id, userId: p.userId, username: p.username, ...authorOf(p, known),
       // The old protocol's timestamp is a display string ("3:07 pm"); the exact one is ours.
-      content: p.text, timestamp: p.isoTimestamp || p.timestamp };
+      content: p.text, timestamp: p.isoTimestamp || p.timestamp, ...featuresOf(p) };
+  },
+  meId: me?.userId ?? null,
+  lastReadId: data.lastReadId ?? null,
+  onArrive: (m, li) => {
+    if (!me || m.userId === me.userId) return;
+    markMentions(li?.querySelector(".text"), me.username);
+    if (!(m.mentions || []).includes(me.userId)) return;
+    notifyMention(m, document.querySelector("h1")?.textContent.trim() || "an event");
+    offerNotifications(document.getElementById("composer-form"));
   },
   isMine: (m) => me != null && (m.userId === me.userId || m.username === me.username),
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
@@ -125,11 +138,14 @@ posting = new Posting({
 
 // --- joining --------------------------------------------------------------------------------
 
+const reads = readMarker(() => socket, { eventId }, () => posting.joined && Boolean(socket?.connected));
+
 async function join({ reconnected }) {
   if (!me || posting.removed) return;
   const before = view.lastId;
   if (!(await posting.join(() => request(socket, "joinEvent", { eventId })))) return;
   if (reconnected) await view.catchUpFrom(before);
+  reads.seen();
 }
 
 socket = connectSocket({
@@ -137,6 +153,18 @@ socket = connectSocket({
   onDisconnect: () => { typing.clearAll(); posting.disconnected(); },
 });
 refreshComposer();
+wireSidebar(socket, { current: `event:${eventId}`, me });
+if (me) {
+  view.list.el.querySelectorAll("li.message .text").forEach((el) => markMentions(el, me.username));
+  // The participants (usernames) and the authors the chat shows.
+  wireMentionAutocomplete(document.getElementById("composer"), () => {
+    const names = new Set([...participantsEl.querySelectorAll("li[data-username]")]
+      .map((li) => li.dataset.username));
+    view.list.el.querySelectorAll("li.message[data-username]").forEach((li) => names.add(li.dataset.username));
+    names.delete(me.username);
+    return [...names].sort().map((username) => ({ username, displayName: null }));
+  });
+}
 
 socket.on("eventHistory", (payload) => {
   view.addHistory(payload.messages || []);
@@ -149,6 +177,7 @@ socket.on("events:update", applySummary);
 socket.on("newMessage", (payload) => {
   typing.clear(payload.username);
   view.add([payload], { live: true });
+  reads.seen();
 });
 
 socket.on("messageDeleted", (payload) => {
