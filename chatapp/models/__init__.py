@@ -1,11 +1,18 @@
 """The ORM models. Columns and relationships only: no HTTP, no emits."""
 from chatapp.models.conversation import ConversationRead
 from chatapp.models.event import Event
+from chatapp.models.event_stage import (
+           EventPoll,
+           EventPollBallot,
+           EventQuestion,
+           EventQuestionVote,
+)
 from chatapp.models.message import Message
 from chatapp.models.moderation import ModerationRecord, RoomBan, RoomMember, RoomMute
 from chatapp.models.presence import Connection, RoomPresence, ServerProcess
 from chatapp.models.room import Room
 from chatapp.models.user import User
 
-__all__ = ["Connection", "ConversationRead", "Event", "Message", "ModerationRecord", "Room", "RoomBan", "RoomMember",
+__all__ = ["Connection", "ConversationRead", "Event", "EventPoll", "EventPollBallot", "EventQuestion", "EventQuestionVote",
+           "Message", "ModerationRecord", "Room", "RoomBan", "RoomMember",
            "RoomMute", "RoomPresence", "ServerProcess", "User"]

@@ -34,6 +34,9 @@ class Event(db.Model):
     ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
     announced_status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The host's pinned announcement at the top of the chat (None: none pinned).
+    announcement: Mapped[str | None] = mapped_column(Text)
+    announcement_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     room = relationship("Room")
     host = relationship("User")

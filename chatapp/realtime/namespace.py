@@ -10,14 +10,16 @@ from chatapp.extensions import socketio
 from chatapp.realtime import broadcast
 from chatapp.realtime.community import COMMUNITY_EVENTS, CommunityHandlers
 from chatapp.realtime.dispatch import ProtocolNamespace
+from chatapp.realtime.event_stage import STAGE_EVENTS, StageHandlers
 from chatapp.realtime.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
 from chatapp.realtime.moderation import MODERATION_EVENTS, ModerationHandlers
 from chatapp.realtime.socket_state import forget, state_of
 from chatapp.security.identity import user_from_session
 
 
-class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, ProtocolNamespace):
-    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS}
+class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, StageHandlers,
+                    ProtocolNamespace):
+    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS, **STAGE_EVENTS}
 
     def on_connect(self, auth=None):
         """A handshake carrying ``auth: {token}`` is identified at once; a bad token gets
