@@ -11,7 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from chatapp.actions.event_announcement import do_set_announcement
 from chatapp.actions.event_lifecycle import new_event
 from chatapp.actions.event_polls import do_close_poll, do_open_poll, do_vote_poll
-from chatapp.actions.event_questions import do_ask_question, do_mark_question, do_vote_question
+from chatapp.actions.event_questions import (
+    do_ask_question,
+    do_mark_question,
+    do_vote_question,
+)
 from chatapp.actions.membership import do_appoint_moderator
 from chatapp.actions.moderation import do_mute
 from chatapp.errors import ChatError

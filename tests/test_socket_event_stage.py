@@ -1,0 +1,112 @@
+"""The event stage over real sockets against a real server: Q&A, polls and the pinned
+announcement as the audience and the host see them live, authorization included, one vote
+per person across tabs, and an old live-event client that hears nothing it must handle."""
+from __future__ import annotations
+
+from tests.event_support import api, assert_refused, join_event, say, second_tab
+from tests.helpers import settle
+
+
+def setup_event(connect, unique):
+    """Hana hosts an ad-hoc event (she joined first); Ana and Ben are in the audience."""
+    eid = unique("stage")
+    hana, ana, ben = connect(), connect(), connect()
+    join_event(hana, eid, unique("hana"))
+    join_event(ana, eid, unique("ana"))
+    join_event(ben, eid, unique("ben"))
+    return eid, hana, ana, ben
+
+
+def test_questions_live_sorted_by_votes_anonymous_to_the_audience(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    ack = ana.call("askQuestion", {"text": "Anonymous one", "anonymous": True})
+    assert ack["ok"] and ack["question"]["author"] is None
+    first = ack["question"]
+    second = ben.call("askQuestion", {"eventId": eid, "text": "Named one"})["question"]
+    assert second["author"]["username"] == ben.user["username"]
+    for client in (hana, ana, ben):
+        heard = client.wait_for("questionAsked", lambda q: q["id"] == first["id"])
+        assert heard["author"] is None and "askedBy" not in heard
+    assert ana.call("voteQuestion", {"questionId": second["id"]})["question"]["votes"] == 1
+    tab = second_tab(connect, ana)  # the same person in another tab: still one vote
+    join_event(tab, eid)
+    assert_refused(tab, "voteQuestion", {"questionId": second["id"]}, code="conflict")
+    update = hana.wait_for("questionUpdated", lambda q: q["id"] == second["id"])
+    assert update["votes"] == 1
+    listed = ben.call("getQuestions", {})
+    assert [q["id"] for q in listed["questions"]] == [second["id"], first["id"]]
+    staff = hana.call("getQuestions", {})["questions"]
+    assert {q["id"]: q["askedBy"]["username"] for q in staff}[first["id"]] == ana.user["username"]
+
+
+def test_only_the_host_or_moderators_mark_questions(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    question = ana.call("askQuestion", {"text": "Pin me?"})["question"]
+    assert_refused(ben, "markQuestion", {"questionId": question["id"], "pinned": True},
+                   code="forbidden")
+    assert_refused(ana, "markQuestion", {"questionId": question["id"], "status": "answered"},
+                   code="forbidden")
+    assert hana.call("setModerator", {"eventId": eid, "username": ben.user["username"],
+                                      "isModerator": True})["ok"]
+    pinned = ben.call("markQuestion", {"questionId": question["id"], "pinned": True})
+    assert pinned["ok"] and pinned["question"]["pinned"] is True
+    assert ana.wait_for("questionUpdated", lambda q: q["pinned"])["id"] == question["id"]
+    answered = hana.call("markQuestion", {"eventId": eid, "questionId": question["id"],
+                                          "status": "answered"})["question"]
+    assert (answered["status"], answered["pinned"]) == ("answered", False)
+    ana.wait_for("questionUpdated", lambda q: q["status"] == "answered")
+
+
+def test_polls_live_results_changeable_vote_and_closed_polls_stay(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    assert_refused(ana, "openPoll", {"question": "Mine?", "options": ["a", "b"]},
+                   code="forbidden")
+    poll = hana.call("openPoll", {"question": "Coffee or tea?",
+                                  "options": ["coffee", "tea"]})["poll"]
+    assert ben.wait_for("pollOpened")["id"] == poll["id"]
+    assert ana.call("votePoll", {"pollId": poll["id"], "choices": [0]})["poll"]["myChoices"] == [0]
+    results = ben.wait_for("pollUpdated", lambda p: p["voters"] == 1)
+    assert [o["votes"] for o in results["options"]] == [1, 0]
+    ana.call("votePoll", {"pollId": poll["id"], "choices": [1]})  # changed her mind
+    results = ben.wait_for("pollUpdated", lambda p: p["options"][1]["votes"] == 1)
+    assert (results["voters"], results["options"][0]["votes"]) == (1, 0)
+    assert_refused(ben, "votePoll", {"pollId": poll["id"], "choices": [0, 1]}, code="invalid")
+    assert_refused(ben, "closePoll", {"pollId": poll["id"]}, code="forbidden")
+    assert hana.call("closePoll", {"pollId": poll["id"]})["poll"]["closed"] is True
+    assert ana.wait_for("pollClosed")["options"][1]["votes"] == 1
+    assert_refused(ben, "votePoll", {"pollId": poll["id"], "choices": [0]}, code="conflict")
+    polls = api(server, "GET", f"/api/events/{eid}/polls", ana.token).json()
+    assert (polls[0]["closed"], polls[0]["myChoices"]) == (True, [1])
+
+
+def test_the_announcement_is_pinned_for_everyone_and_kept_for_latecomers(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    assert_refused(ana, "setAnnouncement", {"text": "I am the host now"}, code="forbidden")
+    assert hana.call("setAnnouncement", {"text": "Q&A at 3pm"})["ok"]
+    for client in (ana, ben):
+        heard = client.wait_for("announcement")
+        assert (heard["text"], heard["by"]["username"]) == ("Q&A at 3pm", hana.user["username"])
+    late = connect()
+    join_event(late, eid, unique("late"))
+    assert late.call("getPolls", {})["announcement"]["text"] == "Q&A at 3pm"
+
+
+def test_stage_requests_need_an_identity_and_an_event(server, connect, unique):
+    stranger = connect()
+    assert_refused(stranger, "askQuestion", {"text": "hi"}, code="not_logged_in")
+    stranger.login(unique("lone"))
+    assert_refused(stranger, "askQuestion", {"text": "hi"}, code="not_member")
+    assert_refused(stranger, "askQuestion", {"eventId": unique("none"), "text": "hi"},
+                   code="not_found")
+    assert_refused(stranger, "voteQuestion", "nope", code="invalid")
+
+
+def test_an_old_client_in_the_event_keeps_chatting_unchanged(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    ana.call("askQuestion", {"text": "q"})
+    hana.call("openPoll", {"question": "p", "options": ["a", "b"]})
+    message = say(ben, "plain chat still works")
+    assert hana.wait_for("newMessage")["id"] == message["id"]
+    settle()
+    history = api(server, "GET", f"/api/events/{eid}").json()
+    assert [m["text"] for m in history["messages"]] == ["plain chat still works"]
