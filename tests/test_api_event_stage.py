@@ -105,3 +105,19 @@ def test_announcement_over_rest(call, bus, people):  # noqa: F811
     assert call("GET", f"{BASE}/announcement", 200).get_json()["text"] is None
     assert [(e.event, e.data["text"]) for e in bus.emits] == \
         [("announcement", "Slides at example.org"), ("announcement", None)]
+
+
+def test_the_transcript_holds_the_questions_anonymous_ones_unnamed(call, people):  # noqa: F811
+    secret = call("POST", f"{BASE}/questions", 201, headers=people["ana"],
+                  json={"text": "Secret *question*", "anonymous": True}).get_json()
+    named = call("POST", f"{BASE}/questions", 201, headers=people["ben"],
+                 json={"text": "Named question"}).get_json()
+    call("PUT", f"{BASE}/questions/{named['id']}/vote", 201, headers=people["ana"])
+    body = call("GET", f"{BASE}/transcript?format=json", 200).get_json()
+    assert [(q["id"], q["author"] and q["author"]["username"]) for q in body["questions"]] == \
+        [(named["id"], "ben"), (secret["id"], None)]
+    text = call("GET", f"{BASE}/transcript", 200).get_data(as_text=True)
+    assert "[1 votes, open] ben: Named question" in text
+    assert "anonymous: Secret *question*" in text and "ana" not in text
+    markdown = call("GET", f"{BASE}/transcript?format=md", 200).get_data(as_text=True)
+    assert r"Secret \*question\* (anonymous, 0 votes, open)" in markdown

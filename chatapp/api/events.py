@@ -11,10 +11,15 @@ from chatapp.actions.event_lifecycle import (
 from chatapp.api.params import current_actor, json_body, page_args, page_body
 from chatapp.errors import Invalid
 from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
+from chatapp.queries import event_stage
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
 from chatapp.queries import transcripts
-from chatapp.serializers import event_summary, stored_event_message_payload
+from chatapp.serializers import (
+    event_summary,
+    question_payload,
+    stored_event_message_payload,
+)
 
 STATUS_FILTERS = {"live": [LIVE], "scheduled": [SCHEDULED], "ended": [ENDED],
                   "cancelled": [CANCELLED], "all": None}
@@ -70,7 +75,9 @@ def event_transcript(event_id: str):
                       fields={"format": "unknown format"})
     mimetype, extension = transcripts.FORMATS[fmt]
     summary = event_summary(event, *event_queries.event_counts(event))
-    chunks = transcripts.render(fmt, summary, event_queries.iter_transcript_rows(event.room_id))
+    questions = [question_payload(q) for q in event_stage.questions(event.id)]
+    chunks = transcripts.render(fmt, summary, event_queries.iter_transcript_rows(event.room_id),
+                                questions)
     return Response(stream_with_context(chunks), content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{event.id}-transcript.{extension}"'})
 
