@@ -30,6 +30,16 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = env_str(name)
     if raw is None:
@@ -127,6 +137,8 @@ def load_config(instance_path: Path) -> dict:
         "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
         "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
         "EVENTS_AUTO_CREATE": env_bool("EVENTS_AUTO_CREATE", True),
+        # How often each event's reaction counts go out as one ``reactions`` frame.
+        "REACTION_FLUSH_SECONDS": env_float("REACTION_FLUSH_SECONDS", 0.5),
         # The zone of the old live-event protocol's display times (``3:07 pm``).
         "EVENT_TIME_ZONE": env_zone("EVENT_TIME_ZONE", "UTC"),
         # The host app's JWTs (see chatapp/security/jwt_tokens.py): off unless a key is set.

@@ -110,3 +110,36 @@ def test_an_old_client_in_the_event_keeps_chatting_unchanged(server, connect, un
     settle()
     history = api(server, "GET", f"/api/events/{eid}").json()
     assert [m["text"] for m in history["messages"]] == ["plain chat still works"]
+
+
+def test_reactions_are_summed_into_a_few_frames(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    for _ in range(8):
+        ana.sio.emit("react", {"emoji": "👏"})  # old-style: no acknowledgement asked
+        ben.sio.emit("react", "🎉")
+    assert ben.call("react", {"emoji": "👏"}) == {"ok": True}
+    assert_refused(ana, "react", {"emoji": "💩"}, code="invalid")
+    total: dict[str, int] = {}
+
+    def summed(frame) -> bool:
+        for emoji, n in frame["counts"].items():
+            total[emoji] = total.get(emoji, 0) + n
+        return total == {"👏": 9, "🎉": 8}
+
+    hana.wait_for("reactions", lambda f: f["eventId"] == eid and summed(f), timeout=5)
+    frames = hana.received("reactions")
+    # 17 presses in well under a second reach the viewer as one or two frames, not 17.
+    assert 1 <= len(frames) <= 3, frames
+    assert all(f["interval"] == 0.5 for f in frames)
+    outsider = connect()
+    join_event(outsider, unique("elsewhere"), unique("out"))
+    settle()
+    assert outsider.received("reactions") == []
+
+
+def test_a_person_pressing_too_fast_is_refused(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    acks = [ana.call("react", {"emoji": "👍"}) for _ in range(25)]
+    # At most 10 a second: 25 quick presses span at most two seconds' windows.
+    assert sum(1 for a in acks if a["ok"]) <= 20
+    assert any(a.get("error", {}).get("code") == "rate_limited" for a in acks)

@@ -1,7 +1,14 @@
 """``/api/events``: live events, their lifecycle, chat history and transcripts."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from chatapp.actions.event_lifecycle import (
     check_event,
@@ -11,10 +18,9 @@ from chatapp.actions.event_lifecycle import (
 from chatapp.api.params import current_actor, json_body, page_args, page_body
 from chatapp.errors import Invalid
 from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
-from chatapp.queries import event_stage
+from chatapp.queries import event_stage, transcripts
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
-from chatapp.queries import transcripts
 from chatapp.serializers import (
     event_summary,
     question_payload,

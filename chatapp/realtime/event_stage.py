@@ -14,11 +14,13 @@ from chatapp.actions.event_questions import (
     do_mark_question,
     do_vote_question,
 )
+from chatapp.actions.event_reactions import do_react
 from chatapp.actions.event_stage_access import check_event_visible, is_staff
 from chatapp.errors import NotLoggedIn, NotMember
 from chatapp.queries.events import event_of_room
 from chatapp.queries.stage_view import announcement_view, polls_view, questions_view
 from chatapp.realtime.dispatch import ok
+from chatapp.realtime.live_events import in_event
 from chatapp.realtime.socket_state import state_of
 from chatapp.security.identity import Actor
 from chatapp.validation import require_int, require_object
@@ -33,6 +35,7 @@ STAGE_EVENTS = {
     "closePoll": "on_close_poll",
     "getPolls": "on_get_polls",
     "setAnnouncement": "on_set_announcement",
+    "react": "on_react",
 }
 
 
@@ -95,3 +98,29 @@ class StageHandlers:
     def on_set_announcement(self, data=None, *_):
         actor, event_id, data = stage_request(data)
         return ok(announcement=do_set_announcement(actor, event_id, data.get("text")))
+
+
+# --- reactions: the hot path (no query, no write, no frame of its own) ---------------------
+
+_event_of_room: dict[int, str] = {}
+
+
+def joined_event_id(room_id: int) -> str:
+    """The id of the event whose chat is ``room_id`` (cached: it never changes)."""
+    event_id = _event_of_room.get(room_id)
+    if event_id is None:
+        event = event_of_room(room_id)
+        if event is None:
+            raise NotMember("this event no longer exists")
+        event_id = _event_of_room[room_id] = event.id
+    return event_id
+
+
+class ReactionHandlers:
+    def on_react(self, data=None, *_):
+        """``react {emoji}``: counted for the event the socket has joined."""
+        state = state_of(request.sid)
+        room = in_event(state)
+        emoji = data.get("emoji") if isinstance(data, dict) else data
+        do_react(state.actor, room.id, joined_event_id(room.id), emoji)
+        return ok()

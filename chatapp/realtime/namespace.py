@@ -10,7 +10,7 @@ from chatapp.extensions import socketio
 from chatapp.realtime import broadcast
 from chatapp.realtime.community import COMMUNITY_EVENTS, CommunityHandlers
 from chatapp.realtime.dispatch import ProtocolNamespace
-from chatapp.realtime.event_stage import STAGE_EVENTS, StageHandlers
+from chatapp.realtime.event_stage import STAGE_EVENTS, ReactionHandlers, StageHandlers
 from chatapp.realtime.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
 from chatapp.realtime.moderation import MODERATION_EVENTS, ModerationHandlers
 from chatapp.realtime.socket_state import forget, state_of
@@ -18,7 +18,7 @@ from chatapp.security.identity import user_from_session
 
 
 class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, StageHandlers,
-                    ProtocolNamespace):
+                    ReactionHandlers, ProtocolNamespace):
     EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS, **STAGE_EVENTS}
 
     def on_connect(self, auth=None):

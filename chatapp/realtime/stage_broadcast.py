@@ -33,3 +33,9 @@ def poll_closed(room_id: int, poll: dict) -> None:
 def announcement(room_id: int, payload: dict) -> None:
     """``announcement {eventId, text, by, timestamp}``: set, or cleared (``text`` null)."""
     broadcast.send("announcement", payload, to=room_channel(room_id))
+
+
+def reactions(room_id: int, payload: dict) -> None:
+    """``reactions {eventId, counts: {emoji: n}, interval}``: the sum pressed since the last
+    frame (at most one per event every ``interval`` seconds)."""
+    broadcast.send("reactions", payload, to=room_channel(room_id))
