@@ -122,6 +122,11 @@ def event_summary(event: "Event", participant_count: int, message_count: int) ->
         "participantCount": participant_count,
         "messageCount": message_count,
         "createdAt": isoformat_z(event.created_at),
+        # Our addition: people watching now (= participantCount), the most at once, and how
+        # many different people ever watched.
+        "viewers": participant_count,
+        "peakViewers": max(event.peak_viewers or 0, participant_count),
+        "uniqueViewers": event.unique_viewers or 0,
     }
 
 

@@ -6,6 +6,8 @@ from chatapp.models.event_stage import (
            EventPollBallot,
            EventQuestion,
            EventQuestionVote,
+    EventViewer,
+    EventViewerSample,
 )
 from chatapp.models.message import Message
 from chatapp.models.moderation import ModerationRecord, RoomBan, RoomMember, RoomMute
@@ -14,5 +16,6 @@ from chatapp.models.room import Room
 from chatapp.models.user import User
 
 __all__ = ["Connection", "ConversationRead", "Event", "EventPoll", "EventPollBallot", "EventQuestion", "EventQuestionVote",
+           "EventViewer", "EventViewerSample",
            "Message", "ModerationRecord", "Room", "RoomBan", "RoomMember",
            "RoomMute", "RoomPresence", "ServerProcess", "User"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chatapp.extensions import db
@@ -37,6 +37,9 @@ class Event(db.Model):
     # The host's pinned announcement at the top of the chat (None: none pinned).
     announcement: Mapped[str | None] = mapped_column(Text)
     announcement_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The most people watching at once, and how many different people ever watched.
+    peak_viewers: Mapped[int] = mapped_column(Integer, default=0)
+    unique_viewers: Mapped[int] = mapped_column(Integer, default=0)
 
     room = relationship("Room")
     host = relationship("User")

@@ -78,3 +78,25 @@ class EventPollBallot(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     choices: Mapped[list] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EventViewer(db.Model):
+    """Someone who watched an event at least once (its unique viewers)."""
+
+    __tablename__ = "event_viewers"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EventViewerSample(db.Model):
+    """The most viewers an event had during one minute (for the summary's plot)."""
+
+    __tablename__ = "event_viewer_samples"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    minute: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    viewers: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,11 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask, Request
-from flask.sessions import (
-    SecureCookieSession,
-    SecureCookieSessionInterface,
-    SessionMixin,
-)
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature
 
 GUEST_KEY = "guest"

@@ -1,4 +1,5 @@
-"""event stage: audience questions and votes, polls and ballots, the pinned announcement
+"""event stage: audience questions and votes, polls and ballots, the pinned announcement,
+viewer counts (peak, unique, per-minute samples)
 
 Revision ID: 0010
 Revises: 0006
@@ -67,10 +68,33 @@ def upgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('announcement', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('announcement_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('peak_viewers', sa.Integer(), nullable=False,
+                                      server_default='0'))
+        batch_op.add_column(sa.Column('unique_viewers', sa.Integer(), nullable=False,
+                                      server_default='0'))
+    op.create_table('event_viewers',
+    sa.Column('event_id', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('first_seen_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('event_id', 'user_id')
+    )
+    op.create_table('event_viewer_samples',
+    sa.Column('event_id', sa.String(length=64), nullable=False),
+    sa.Column('minute', sa.DateTime(), nullable=False),
+    sa.Column('viewers', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'minute')
+    )
 
 
 def downgrade():
+    op.drop_table('event_viewer_samples')
+    op.drop_table('event_viewers')
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('unique_viewers')
+        batch_op.drop_column('peak_viewers')
         batch_op.drop_column('announcement_at')
         batch_op.drop_column('announcement')
     op.drop_table('event_poll_ballots')
