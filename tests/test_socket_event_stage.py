@@ -143,3 +143,20 @@ def test_a_person_pressing_too_fast_is_refused(server, connect, unique):
     # At most 10 a second: 25 quick presses span at most two seconds' windows.
     assert sum(1 for a in acks if a["ok"]) <= 20
     assert any(a.get("error", {}).get("code") == "rate_limited" for a in acks)
+
+
+def test_viewer_count_peak_and_unique_viewers_go_out_in_events_update(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    of_event = lambda s: s["id"] == eid  # noqa: E731
+    assert hana.wait_for("events:update", lambda s: of_event(s) and s["viewers"] == 3)
+    assert ben.call("leaveEvent")["ok"]
+    after = hana.wait_for("events:update", lambda s: of_event(s) and s["viewers"] == 2
+                          and s["peakViewers"] == 3)
+    assert (after["uniqueViewers"], after["participantCount"]) == (3, 2)
+    tab = second_tab(connect, ana)  # the same person again: not a new unique viewer
+    join_event(tab, eid)
+    join_event(ben, eid)
+    back = hana.wait_for("events:update", lambda s: of_event(s) and s["viewers"] == 3, count=2)
+    details = api(server, "GET", f"/api/events/{eid}").json()
+    assert (details["viewers"], details["peakViewers"], details["uniqueViewers"]) == (3, 3, 3)
+    assert back["uniqueViewers"] == 3
