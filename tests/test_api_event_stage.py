@@ -121,3 +121,56 @@ def test_the_transcript_holds_the_questions_anonymous_ones_unnamed(call, people)
     assert "anonymous: Secret *question*" in text and "ana" not in text
     markdown = call("GET", f"{BASE}/transcript?format=md", 200).get_data(as_text=True)
     assert r"Secret \*question\* (anonymous, 0 votes, open)" in markdown
+
+
+def test_the_summary_and_its_plot(call, people):  # noqa: F811
+    from chatapp.actions.events import do_join_event
+    from chatapp.actions.messages import RoomRef, do_send_message
+    from chatapp.queries.events import get_event
+    from chatapp.security.identity import Actor
+
+    event = get_event("talk")
+    olga = Actor.of(event.host)  # the host watches and talks
+    do_join_event("sid-o", olga, "talk", leaving_room_id=None)
+    for text in ("one", "two", "three"):
+        do_send_message(olga, RoomRef(event.room_id, "event"), text)
+    asked = call("POST", f"{BASE}/questions", 201, headers=people["ana"],
+                 json={"text": "What is next?"}).get_json()
+    call("PATCH", f"{BASE}/questions/{asked['id']}", 200, headers=people["olga"],
+         json={"status": "answered"})
+    poll = call("POST", f"{BASE}/polls", 201, headers=people["olga"],
+                json={"question": "Again?", "options": ["yes", "no"]}).get_json()
+    call("PUT", f"{BASE}/polls/{poll['id']}/vote", 200, headers=people["ben"], json={"choices": [0]})
+    report = call("GET", f"{BASE}/summary", 200).get_json()
+    assert report["totals"] == {"messages": 3, "questions": 1, "answered": 1, "polls": 1,
+                                "peakViewers": 1, "uniqueViewers": 1}
+    assert sum(p["count"] for p in report["messagesPerMinute"]) == 3
+    assert report["viewersPerMinute"][-1]["count"] == 1
+    assert report["polls"][0]["options"][0]["votes"] == 1
+    plot = call("GET", f"{BASE}/summary.svg", 200)
+    assert plot.mimetype == "image/svg+xml"
+    svg = plot.get_data(as_text=True)
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    for title in ("Messages per minute", "Viewers over time", "What is next?", "P1 yes"):
+        assert title in svg, title
+    call("GET", "/api/events/ghost/summary.svg", 404)
+
+
+def test_the_summary_page_shows_figures_plot_and_downloads_inertly(client, call, people):  # noqa: F811
+    from tests.page_support import XSS_PAYLOADS, inert_problems, links
+
+    payload = XSS_PAYLOADS[0]
+    call("POST", f"{BASE}/questions", 201, headers=people["ana"], json={"text": payload})
+    call("POST", f"{BASE}/polls", 201, headers=people["olga"],
+         json={"question": "Which?", "options": [payload, "plain"]})
+    page = client.get("/events/talk/summary")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert inert_problems(html, [payload]) == []
+    targets = {a.get("href") for a in links(html)}
+    assert {"/api/events/talk/summary.svg", "/api/events/talk/summary",
+            "/api/events/talk/transcript?format=csv"} <= targets
+    assert 'id="summary-plot" src="/api/events/talk/summary.svg"' in html
+    assert 'data-figure="questions">1 (0 answered)' in html
+    assert client.get("/events/ghost/summary").status_code == 404
+    assert "/events/talk/summary" in client.get("/events/talk").get_data(as_text=True)

@@ -2,7 +2,7 @@
 REST, through the same actions as the socket handlers (so the event hears the same)."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from chatapp.actions.event_announcement import do_set_announcement
 from chatapp.actions.event_polls import do_close_poll, do_open_poll, do_vote_poll
@@ -15,6 +15,8 @@ from chatapp.actions.event_stage_access import check_event_visible, is_staff
 from chatapp.api.params import current_actor, json_body, optional_actor
 from chatapp.errors import Invalid
 from chatapp.queries.stage_view import announcement_view, polls_view, questions_view
+from chatapp.reports.event_plot import render_svg
+from chatapp.reports.event_report import event_report
 from chatapp.validation import require_object
 
 
@@ -79,6 +81,17 @@ def clear_announcement(event_id: str):
     return do_set_announcement(current_actor(), event_id, None)
 
 
+def get_summary(event_id: str):
+    return event_report(check_event_visible(optional_actor(), event_id))
+
+
+def get_summary_plot(event_id: str):
+    """The summary's plot as an SVG file (a download; pages show it inline)."""
+    event = check_event_visible(optional_actor(), event_id)
+    return Response(render_svg(event_report(event)), mimetype="image/svg+xml", headers={
+        "Content-Disposition": f'inline; filename="{event.id}-summary.svg"'})
+
+
 def register(bp: Blueprint) -> None:
     base = "/events/<event_id>"
     bp.get(f"{base}/questions")(list_questions)
@@ -93,3 +106,5 @@ def register(bp: Blueprint) -> None:
     bp.get(f"{base}/announcement")(get_announcement)
     bp.put(f"{base}/announcement")(set_announcement)
     bp.delete(f"{base}/announcement")(clear_announcement)
+    bp.get(f"{base}/summary")(get_summary)
+    bp.get(f"{base}/summary.svg")(get_summary_plot)

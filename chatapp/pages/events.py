@@ -19,6 +19,7 @@ from chatapp.pages.page_data import (
 )
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.reports.event_report import event_report
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.timeutil import isoformat_z
@@ -74,6 +75,14 @@ def event_status(event_id: str):
     return redirect(url_for("pages.event", event_id=event_id))
 
 
+def event_summary_page(event_id: str):
+    """After the event (or during it): figures, the server-drawn plot and the downloads."""
+    event = check_event(event_id)
+    authz.check_can_see(current_actor(), event.room)
+    return render_template("event_summary.html", event=event, report=event_report(event))
+
+
 def register(bp: Blueprint) -> None:
     bp.get("/events/<event_id>")(event)
+    bp.get("/events/<event_id>/summary")(event_summary_page)
     bp.post("/events/<event_id>/status")(event_status)
