@@ -118,6 +118,7 @@ def event_summary(event: "Event", participant_count: int, message_count: int) ->
         "endsAt": isoformat_z(event.ends_at),
         "host": user_payload(event.host) if event.host is not None else None,
         "chatBeforeStart": event.chat_before_start,
+        "moderatedChat": bool(event.moderated_chat),
         "adHoc": event.ad_hoc,
         "participantCount": participant_count,
         "messageCount": message_count,

@@ -184,3 +184,40 @@ def test_the_announcement_is_set_and_cleared_by_staff_only(bus, stage):  # noqa:
     cleared = do_set_announcement(stage["mia"], "talk", "")
     assert (cleared["text"], cleared["timestamp"]) == (None, None)
     assert stage["event"].announcement is None
+
+
+def test_moderated_chat_holds_audience_messages_until_a_moderator_decides(bus, stage):  # noqa: F811
+    from chatapp.actions.event_held import do_decide_held, pending_held
+    from chatapp.actions.messages import RoomRef, do_send_message
+    from chatapp.models import Message
+
+    stage["event"].moderated_chat = True
+    db.session.commit()
+    room = RoomRef(stage["event"].room_id, "event")
+    held = do_send_message(stage["ana"], room, "hold me")
+    assert (held["held"], held["status"], held["text"]) == (True, "pending", "hold me")
+    channels = {(e.event, e.to) for e in bus.emits}
+    assert channels == {("messageHeld", f"user:{stage[who].user_id}")
+                        for who in ("olga", "mia", "ana")}  # never the event's channel
+    assert count(Message) == 0
+    bus.clear()
+    staff_message = do_send_message(stage["mia"], room, "staff talk freely")
+    assert "held" not in staff_message and [e.event for e in bus.emits] == ["newMessage"]
+    assert [h["id"] for h in pending_held(stage["event"], stage["ana"], staff=False)] == [held["id"]]
+    assert pending_held(stage["event"], stage["ben"], staff=False) == []
+    refused("forbidden", do_decide_held, stage["ana"], "talk", int(held["id"]), "approve")
+    refused("invalid", do_decide_held, stage["mia"], "talk", int(held["id"]), "maybe")
+    bus.clear()
+    approved = do_decide_held(stage["mia"], "talk", int(held["id"]), "approve")
+    assert approved["status"] == "approved" and approved["messageId"]
+    [posted] = [e for e in bus.emits if e.event == "newMessage"]
+    assert (posted.to, posted.data["text"], posted.data["username"], posted.data["id"]) == \
+        (stage["room"], "hold me", "ana", approved["messageId"])
+    assert {e.to for e in bus.emits if e.event == "heldMessageResolved"} == \
+        {f"user:{stage[who].user_id}" for who in ("olga", "mia", "ana")}
+    refused("conflict", do_decide_held, stage["olga"], "talk", int(held["id"]), "reject")
+    second = do_send_message(stage["ben"], room, "no thanks")
+    rejected = do_decide_held(stage["olga"], "talk", int(second["id"]), "reject")
+    assert (rejected["status"], rejected["messageId"]) == ("rejected", None)
+    assert count(Message) == 2  # the staff message and the approved one
+    assert pending_held(stage["event"], stage["olga"], staff=True) == []

@@ -174,3 +174,24 @@ def test_the_summary_page_shows_figures_plot_and_downloads_inertly(client, call,
     assert 'data-figure="questions">1 (0 answered)' in html
     assert client.get("/events/ghost/summary").status_code == 404
     assert "/events/talk/summary" in client.get("/events/talk").get_data(as_text=True)
+
+
+def test_held_messages_over_rest(call, bus, people):  # noqa: F811
+    from chatapp.actions.messages import RoomRef, do_send_message
+    from chatapp.queries.events import get_event
+    from chatapp.security.identity import Actor, user_from_token
+
+    event = call("PATCH", BASE, 200, headers=people["olga"], json={"moderatedChat": True})
+    assert event.get_json()["moderatedChat"] is True
+    ana = Actor.of(user_from_token(people["ana"]["Authorization"].split()[1]))
+    held = do_send_message(ana, RoomRef(get_event("talk").room_id, "event"), "wait for me")
+    assert call("GET", f"{BASE}/held", 200, headers=people["ana"]).get_json()[0]["id"] == held["id"]
+    assert call("GET", f"{BASE}/held", 200, headers=people["ben"]).get_json() == []
+    call("GET", f"{BASE}/held", 401, request_ok=False)
+    path = f"{BASE}/held/{held['id']}"
+    call("PATCH", path, 403, headers=people["ben"], json={"decision": "approve"})
+    call("PATCH", path, 400, request_ok=False, headers=people["mia"], json={"decision": "later"})
+    decided = call("PATCH", path, 200, headers=people["mia"], json={"decision": "reject"}).get_json()
+    assert (decided["status"], decided["messageId"]) == ("rejected", None)
+    call("PATCH", path, 409, headers=people["olga"], json={"decision": "approve"})
+    assert call("GET", BASE, 200).get_json()["messages"] == []

@@ -160,3 +160,28 @@ def test_viewer_count_peak_and_unique_viewers_go_out_in_events_update(server, co
     details = api(server, "GET", f"/api/events/{eid}").json()
     assert (details["viewers"], details["peakViewers"], details["uniqueViewers"]) == (3, 3, 3)
     assert back["uniqueViewers"] == 3
+
+
+def test_moderated_chat_over_sockets(server, connect, unique):
+    eid, hana, ana, ben = setup_event(connect, unique)
+    response = api(server, "PATCH", f"/api/events/{eid}", hana.token, json={"moderatedChat": True})
+    assert response.status_code == 200 and response.json()["moderatedChat"] is True
+    ack = ana.call("sendMessage", "please let me in")
+    assert ack["ok"] and ack["message"]["held"] is True
+    mine = ana.wait_for("messageHeld")
+    assert (mine["text"], mine["status"]) == ("please let me in", "pending")
+    assert hana.wait_for("messageHeld")["id"] == mine["id"]
+    assert [h["id"] for h in ana.call("getHeldMessages", {})["held"]] == [mine["id"]]
+    assert ben.call("getHeldMessages", {})["held"] == []
+    assert_refused(ben, "decideHeldMessage", {"heldId": mine["id"], "decision": "approve"},
+                   code="forbidden")
+    decided = hana.call("decideHeldMessage", {"heldId": mine["id"], "decision": "approve"})
+    assert decided["ok"] and decided["held"]["status"] == "approved"
+    posted = ben.wait_for("newMessage")
+    assert (posted["text"], posted["username"], posted["id"]) == \
+        ("please let me in", ana.user["username"], decided["held"]["messageId"])
+    assert ana.wait_for("heldMessageResolved")["status"] == "approved"
+    settle()
+    assert ben.received("messageHeld") == [] and ben.received("heldMessageResolved") == []
+    host_says = say(hana, "the host is never held")
+    assert ana.wait_for("newMessage", lambda m: m["id"] == host_says["id"])

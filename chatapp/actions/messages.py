@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import insert
 
+from chatapp.actions.event_held import do_hold_message, is_held_for
 from chatapp.errors import EventEnded, Forbidden, NotFound
 from chatapp.extensions import db
-from chatapp.models import Message, User
+from chatapp.models import Event, Message, User
 from chatapp.models.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.observability import metrics
@@ -50,10 +51,11 @@ def store_message(*, sender_id: int, content: str, room_id: int | None = None,
     return result.inserted_primary_key[0], created_at
 
 
-def check_chat_open(room: RoomRef) -> None:
-    """An event's chat takes messages only while live (or before start, if the host allows)."""
+def check_chat_open(room: RoomRef) -> Event | None:
+    """An event's chat takes messages only while live (or before start, if the host allows).
+    Returns the event (None for a community room)."""
     if room.kind != ROOM_KIND_EVENT:
-        return
+        return None
     event = event_of_room(room.id)
     if event is None:
         raise NotFound("this event no longer exists")
@@ -62,6 +64,7 @@ def check_chat_open(room: RoomRef) -> None:
         if status in (ENDED, CANCELLED):
             raise EventEnded(f"the event is {status}; its chat is closed")
         raise Forbidden("the chat opens when the event starts")
+    return event
 
 
 def check_may_post(actor: Actor, room_id: int, client_ip: str | None) -> None:
@@ -77,10 +80,14 @@ def check_may_post(actor: Actor, room_id: int, client_ip: str | None) -> None:
 def do_send_message(actor: Actor, room: RoomRef, text: object, *,
                     client_ip: str | None = None) -> dict:
     """Store a message in a room (community room or event chat), then broadcast it to the room
-    in that room's protocol: ``room:message:new`` or ``newMessage``. Returns what was sent."""
+    in that room's protocol: ``room:message:new`` or ``newMessage``. Returns what was sent.
+    In a moderated event's chat a non-staff message is held for review instead (see
+    :mod:`chatapp.actions.event_held`): what is returned then carries ``held: true``."""
     content = check_message_text(text)
-    check_chat_open(room)
+    event = check_chat_open(room)
     check_may_post(actor, room.id, client_ip)
+    if event is not None and is_held_for(actor, event, room.id):
+        return do_hold_message(actor, event, content)
     message_id, created_at = store_message(sender_id=actor.user_id, content=content,
                                            room_id=room.id)
     if room.kind == ROOM_KIND_EVENT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from chatapp.actions.event_announcement import do_set_announcement
+from chatapp.actions.event_held import do_decide_held, pending_held
 from chatapp.actions.event_polls import do_close_poll, do_open_poll, do_vote_poll
 from chatapp.actions.event_questions import (
     do_ask_question,
@@ -81,6 +82,16 @@ def clear_announcement(event_id: str):
     return do_set_announcement(current_actor(), event_id, None)
 
 
+def list_held(event_id: str):
+    actor = current_actor()
+    event = check_event_visible(actor, event_id)
+    return pending_held(event, actor, staff=is_staff(actor, event))
+
+
+def decide_held(event_id: str, held_id: int):
+    return do_decide_held(current_actor(), event_id, held_id, body().get("decision"))
+
+
 def get_summary(event_id: str):
     return event_report(check_event_visible(optional_actor(), event_id))
 
@@ -106,5 +117,7 @@ def register(bp: Blueprint) -> None:
     bp.get(f"{base}/announcement")(get_announcement)
     bp.put(f"{base}/announcement")(set_announcement)
     bp.delete(f"{base}/announcement")(clear_announcement)
+    bp.get(f"{base}/held")(list_held)
+    bp.patch(f"{base}/held/<int:held_id>")(decide_held)
     bp.get(f"{base}/summary")(get_summary)
     bp.get(f"{base}/summary.svg")(get_summary_plot)

@@ -2,7 +2,8 @@
 from chatapp.models.conversation import ConversationRead
 from chatapp.models.event import Event
 from chatapp.models.event_stage import (
-           EventPoll,
+           EventHeldMessage,
+    EventPoll,
            EventPollBallot,
            EventQuestion,
            EventQuestionVote,
@@ -15,7 +16,7 @@ from chatapp.models.presence import Connection, RoomPresence, ServerProcess
 from chatapp.models.room import Room
 from chatapp.models.user import User
 
-__all__ = ["Connection", "ConversationRead", "Event", "EventPoll", "EventPollBallot", "EventQuestion", "EventQuestionVote",
+__all__ = ["Connection", "ConversationRead", "Event", "EventHeldMessage", "EventPoll", "EventPollBallot", "EventQuestion", "EventQuestionVote",
            "EventViewer", "EventViewerSample",
            "Message", "ModerationRecord", "Room", "RoomBan", "RoomMember",
            "RoomMute", "RoomPresence", "ServerProcess", "User"]

@@ -37,6 +37,8 @@ class Event(db.Model):
     # The host's pinned announcement at the top of the chat (None: none pinned).
     announcement: Mapped[str | None] = mapped_column(Text)
     announcement_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Moderated chat: messages from anyone but staff wait for a moderator's approval.
+    moderated_chat: Mapped[bool] = mapped_column(Boolean, default=False)
     # The most people watching at once, and how many different people ever watched.
     peak_viewers: Mapped[int] = mapped_column(Integer, default=0)
     unique_viewers: Mapped[int] = mapped_column(Integer, default=0)

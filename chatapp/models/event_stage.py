@@ -100,3 +100,26 @@ class EventViewerSample(db.Model):
                                           primary_key=True)
     minute: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
     viewers: Mapped[int] = mapped_column(Integer, default=0)
+
+
+HELD_PENDING, HELD_APPROVED, HELD_REJECTED = "pending", "approved", "rejected"
+
+
+class EventHeldMessage(db.Model):
+    """A message held for review in a moderated event's chat. Approval posts it as an
+    ordinary message (``message_id``); a rejected one stays here for the record."""
+
+    __tablename__ = "event_held_messages"
+    __table_args__ = (Index("ix_event_held_messages_event_id_status", "event_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=HELD_PENDING)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+    author = relationship("User", foreign_keys=[author_id], lazy="joined")

@@ -8,6 +8,7 @@ from flask import request
 
 from chatapp.actions.event_announcement import do_set_announcement
 from chatapp.actions.event_fields import check_event_id
+from chatapp.actions.event_held import do_decide_held, pending_held
 from chatapp.actions.event_polls import do_close_poll, do_open_poll, do_vote_poll
 from chatapp.actions.event_questions import (
     do_ask_question,
@@ -36,6 +37,8 @@ STAGE_EVENTS = {
     "getPolls": "on_get_polls",
     "setAnnouncement": "on_set_announcement",
     "react": "on_react",
+    "decideHeldMessage": "on_decide_held_message",
+    "getHeldMessages": "on_get_held_messages",
 }
 
 
@@ -94,6 +97,16 @@ class StageHandlers:
         event = check_event_visible(actor, event_id)
         return ok(eventId=event.id, polls=polls_view(event, actor.user_id),
                   announcement=announcement_view(event))
+
+    def on_decide_held_message(self, data=None, *_):
+        actor, event_id, data = stage_request(data)
+        return ok(held=do_decide_held(actor, event_id, require_int(data, "heldId"),
+                                      data.get("decision")))
+
+    def on_get_held_messages(self, data=None, *_):
+        actor, event_id, _data = stage_request(data)
+        event = check_event_visible(actor, event_id)
+        return ok(eventId=event.id, held=pending_held(event, actor, staff=is_staff(actor, event)))
 
     def on_set_announcement(self, data=None, *_):
         actor, event_id, data = stage_request(data)

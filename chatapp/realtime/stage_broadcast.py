@@ -39,3 +39,21 @@ def reactions(room_id: int, payload: dict) -> None:
     """``reactions {eventId, counts: {emoji: n}, interval}``: the sum pressed since the last
     frame (at most one per event every ``interval`` seconds)."""
     broadcast.send("reactions", payload, to=room_channel(room_id))
+
+
+def message_held(user_ids: set[int], held: dict) -> None:
+    """``messageHeld``: to every tab of the author and of each staff member (never to the
+    event: the audience does not see messages waiting for review)."""
+    for user_id in sorted(user_ids):
+        broadcast.send("messageHeld", held, to=broadcast.user_channel(user_id))
+
+
+def held_resolved(user_ids: set[int], held: dict) -> None:
+    """``heldMessageResolved``: approved (with ``messageId``) or rejected; author and staff."""
+    for user_id in sorted(user_ids):
+        broadcast.send("heldMessageResolved", held, to=broadcast.user_channel(user_id))
+
+
+def event_message(room_id: int, message: dict) -> None:
+    """An approved message reaches the event as any message does (``newMessage``)."""
+    broadcast.event_message_new(room_id, message)

@@ -1,5 +1,5 @@
 """event stage: audience questions and votes, polls and ballots, the pinned announcement,
-viewer counts (peak, unique, per-minute samples)
+viewer counts (peak, unique, per-minute samples), moderated chat and its held messages
 
 Revision ID: 0010
 Revises: 0006
@@ -68,6 +68,8 @@ def upgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('announcement', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('announcement_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('moderated_chat', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
         batch_op.add_column(sa.Column('peak_viewers', sa.Integer(), nullable=False,
                                       server_default='0'))
         batch_op.add_column(sa.Column('unique_viewers', sa.Integer(), nullable=False,
@@ -80,6 +82,24 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('event_id', 'user_id')
     )
+    op.create_table('event_held_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.String(length=64), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_event_held_messages_event_id_status', 'event_held_messages',
+                    ['event_id', 'status'])
     op.create_table('event_viewer_samples',
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('minute', sa.DateTime(), nullable=False),
@@ -91,10 +111,13 @@ def upgrade():
 
 def downgrade():
     op.drop_table('event_viewer_samples')
+    op.drop_index('ix_event_held_messages_event_id_status', table_name='event_held_messages')
+    op.drop_table('event_held_messages')
     op.drop_table('event_viewers')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('unique_viewers')
         batch_op.drop_column('peak_viewers')
+        batch_op.drop_column('moderated_chat')
         batch_op.drop_column('announcement_at')
         batch_op.drop_column('announcement')
     op.drop_table('event_poll_ballots')
