@@ -19,6 +19,7 @@ from chatapp.pages.page_data import (
 )
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.realtime import reaction_tally
 from chatapp.reports.event_report import event_report
 from chatapp.security import authz
 from chatapp.security.identity import Actor
@@ -48,6 +49,7 @@ def event(event_id: str):
         "event.html", event=event, status=status,
         participants=event_queries.participants(event.room_id), messages=messages,
         can_manage=can_manage, can_moderate=can_moderate, status_form=EventStatusForm(),
+        reaction_emoji=reaction_tally.EMOJI,
         guest_form=GuestForm() if current_user() is None else None,
         page_data=page_data(eventId=event.id, status=status,
                             startsAt=isoformat_z(event.starts_at),

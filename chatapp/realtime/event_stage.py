@@ -9,6 +9,7 @@ from flask import request
 from chatapp.actions.event_announcement import do_set_announcement
 from chatapp.actions.event_fields import check_event_id
 from chatapp.actions.event_held import do_decide_held, pending_held
+from chatapp.actions.event_lifecycle import do_update_event
 from chatapp.actions.event_polls import do_close_poll, do_open_poll, do_vote_poll
 from chatapp.actions.event_questions import (
     do_ask_question,
@@ -37,6 +38,7 @@ STAGE_EVENTS = {
     "getPolls": "on_get_polls",
     "setAnnouncement": "on_set_announcement",
     "react": "on_react",
+    "setModeratedChat": "on_set_moderated_chat",
     "decideHeldMessage": "on_decide_held_message",
     "getHeldMessages": "on_get_held_messages",
 }
@@ -107,6 +109,12 @@ class StageHandlers:
         actor, event_id, _data = stage_request(data)
         event = check_event_visible(actor, event_id)
         return ok(eventId=event.id, held=pending_held(event, actor, staff=is_staff(actor, event)))
+
+    def on_set_moderated_chat(self, data=None, *_):
+        """The host turns moderated chat on or off (as ``PATCH /api/events/<id>`` does)."""
+        actor, event_id, data = stage_request(data)
+        event = do_update_event(actor, event_id, {"moderatedChat": data.get("on")})
+        return ok(eventId=event.id, moderatedChat=event.moderated_chat)
 
     def on_set_announcement(self, data=None, *_):
         actor, event_id, data = stage_request(data)

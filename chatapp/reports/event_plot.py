@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import io
 import textwrap
-from datetime import datetime
+from datetime import datetime, timedelta
 
 PANEL_COLOURS = ("#3b6fd8", "#2a9d8f", "#e76f51", "#8a5cd1")
 
 
 def _moments(series: list[dict]) -> list[datetime]:
     return [datetime.fromisoformat(p["minute"].rstrip("Z")) for p in series]
+
+
+def _time_axis(ax, moments: list[datetime]) -> None:
+    """Minutes on the x axis (at least a few minutes wide: one sample is still a line), whole
+    numbers on the y axis."""
+    from matplotlib.dates import AutoDateLocator, DateFormatter
+    from matplotlib.ticker import MaxNLocator
+
+    start, end = min(moments), max(moments) + timedelta(minutes=1)
+    if end - start < timedelta(minutes=4):
+        start, end = start - timedelta(minutes=2), end + timedelta(minutes=2)
+    ax.set_xlim(start, end)
+    ax.xaxis.set_major_locator(AutoDateLocator(maxticks=6))
+    ax.xaxis.set_major_formatter(DateFormatter("%H:%M"))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)
 
 
 def _empty(ax, text: str) -> None:
@@ -25,8 +41,8 @@ def render_svg(report: dict) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib.dates import DateFormatter
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     # Text stays text (small, searchable, selectable); the same report draws the same SVG.
     matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "chat-summary"})
@@ -37,19 +53,24 @@ def render_svg(report: dict) -> bytes:
     series = report["messagesPerMinute"]
     msgs.set_title("Messages per minute")
     if series:
-        msgs.bar(_moments(series), [p["count"] for p in series], width=1 / 1440 * 0.8,
+        moments = _moments(series)
+        # Each bar covers its minute (bars start at the minute: align="edge").
+        msgs.bar(moments, [p["count"] for p in series], width=1 / 1440 * 0.9, align="edge",
                  color=PANEL_COLOURS[0])
-        msgs.xaxis.set_major_formatter(DateFormatter("%H:%M"))
+        _time_axis(msgs, moments)
     else:
         _empty(msgs, "no messages")
 
     series = report["viewersPerMinute"]
     viewers.set_title("Viewers over time (most in each minute)")
     if series:
-        viewers.step(_moments(series), [p["count"] for p in series], where="post",
-                     color=PANEL_COLOURS[1])
-        viewers.set_ylim(bottom=0)
-        viewers.xaxis.set_major_formatter(DateFormatter("%H:%M"))
+        moments = _moments(series)
+        counts = [p["count"] for p in series]
+        # Held to the end of the last sampled minute, so a single sample is a visible step.
+        viewers.step(moments + [moments[-1] + timedelta(minutes=1)], counts + counts[-1:],
+                     where="post", color=PANEL_COLOURS[1], marker="o",
+                     markevery=list(range(len(counts))))
+        _time_axis(viewers, moments)
     else:
         _empty(viewers, "nobody watched")
 
@@ -61,6 +82,8 @@ def render_svg(report: dict) -> bytes:
         colours = ["#999" if q["status"] == "answered" else PANEL_COLOURS[2]
                    for q in reversed(top)]
         questions.barh(labels, [q["votes"] for q in reversed(top)], color=colours)
+        questions.xaxis.set_major_locator(MaxNLocator(integer=True))
+        questions.set_xlabel("votes")
     else:
         _empty(questions, "no questions")
 
@@ -73,6 +96,7 @@ def render_svg(report: dict) -> bytes:
                 values.append(option["votes"])
         polls.barh(list(reversed(labels)), list(reversed(values)), color=PANEL_COLOURS[3])
         polls.set_xlabel("votes")
+        polls.xaxis.set_major_locator(MaxNLocator(integer=True))
     else:
         _empty(polls, "no polls")
 
