@@ -45,6 +45,8 @@ def test_the_per_person_limit_is_per_second():
     user = 10**9 + 1
     assert [reaction_tally.allow(user, now=100.2) for _ in range(11)].count(True) == 10
     assert reaction_tally.allow(user, now=101.0) is True
+    assert reaction_tally.allow(user, now=101.5, n=9) is True  # a batch counts as its presses
+    assert reaction_tally.allow(user, now=101.6, n=1) is False
 
 
 def test_processes_sum_through_redis_and_only_the_leader_sends(sent):

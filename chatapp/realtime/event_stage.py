@@ -139,9 +139,11 @@ def joined_event_id(room_id: int) -> str:
 
 class ReactionHandlers:
     def on_react(self, data=None, *_):
-        """``react {emoji}``: counted for the event the socket has joined."""
+        """``react {emoji, count?}`` (or a bare emoji): counted for the event the socket has
+        joined."""
         state = state_of(request.sid)
         room = in_event(state)
-        emoji = data.get("emoji") if isinstance(data, dict) else data
-        do_react(state.actor, room.id, joined_event_id(room.id), emoji)
+        emoji, count = (data.get("emoji"), data.get("count")) if isinstance(data, dict) \
+            else (data, None)
+        do_react(state.actor, room.id, joined_event_id(room.id), emoji, count)
         return ok()

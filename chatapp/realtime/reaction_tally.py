@@ -23,16 +23,17 @@ _event_ids: dict[int, str] = {}  # room id -> event id, for the payload (never c
 _recent: dict[int, tuple[float, int]] = {}  # user id -> (second, presses in it)
 
 
-def allow(user_id: int, now: float | None = None) -> bool:
-    """Whether this person may react again this second (at most ``MAX_PER_SECOND``)."""
+def allow(user_id: int, now: float | None = None, n: int = 1) -> bool:
+    """Whether this person may press ``n`` more times this second (at most
+    ``MAX_PER_SECOND`` in all); if so they are counted against it."""
     second = int(now if now is not None else time.monotonic())
     with _lock:
         start, used = _recent.get(user_id, (second, 0))
         if start != second:
             used = 0
-        if used >= MAX_PER_SECOND:
+        if used + n > MAX_PER_SECOND:
             return False
-        _recent[user_id] = (second, used + 1)
+        _recent[user_id] = (second, used + n)
         return True
 
 

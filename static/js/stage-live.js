@@ -34,12 +34,26 @@ export function showViewers(summary, eventId) {
   if (count) count.textContent = String(summary.viewers);
 }
 
+const BATCH_MS = 300; // presses within this window go out as one packet per emoji
+
 export function wireReactions({ socket, eventId }) {
   const layer = document.getElementById("reaction-layer");
+  let pending = new Map();
+  let timer = null;
+  const flush = () => {
+    timer = null;
+    if (socket.connected) {
+      // No ack: the next `reactions` frame shows it. At most 10 a second are counted.
+      for (const [emoji, count] of pending) socket.emit("react", { emoji, count: Math.min(count, 10) });
+    }
+    pending = new Map();
+  };
   document.getElementById("reaction-bar")?.addEventListener("click", (e) => {
     const button = e.target.closest("button[data-emoji]");
-    if (!button || !socket.connected) return;
-    socket.emit("react", { emoji: button.dataset.emoji }); // no ack: the next frame shows it
+    if (!button) return;
+    const emoji = button.dataset.emoji;
+    pending.set(emoji, (pending.get(emoji) || 0) + 1);
+    timer ??= setTimeout(flush, BATCH_MS);
   });
   socket.on("reactions", (frame) => {
     if (frame.eventId !== eventId || !layer) return;
