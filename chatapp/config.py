@@ -30,6 +30,16 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = env_str(name)
     if raw is None:
@@ -142,6 +152,8 @@ def load_config(instance_path: Path) -> dict:
         # keeps its identity and rooms and gets the events it missed.
         "CONNECTION_STATE_RECOVERY": env_bool("CONNECTION_STATE_RECOVERY", True),
         "RECOVERY_WINDOW": env_int("RECOVERY_WINDOW", 120),
+        # How often each event's reaction counts go out as one ``reactions`` frame.
+        "REACTION_FLUSH_SECONDS": env_float("REACTION_FLUSH_SECONDS", 0.5),
         # The zone of the old live-event protocol's display times (``3:07 pm``).
         "EVENT_TIME_ZONE": env_zone("EVENT_TIME_ZONE", "UTC"),
         # The host app's JWTs (see chatapp/security/jwt_tokens.py): off unless a key is set.

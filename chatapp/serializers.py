@@ -178,10 +178,16 @@ def event_summary(event: "Event", participant_count: int, message_count: int) ->
         "endsAt": isoformat_z(event.ends_at),
         "host": user_payload(event.host) if event.host is not None else None,
         "chatBeforeStart": event.chat_before_start,
+        "moderatedChat": bool(event.moderated_chat),
         "adHoc": event.ad_hoc,
         "participantCount": participant_count,
         "messageCount": message_count,
         "createdAt": isoformat_z(event.created_at),
+        # Our addition: people watching now (= participantCount), the most at once, and how
+        # many different people ever watched.
+        "viewers": participant_count,
+        "peakViewers": max(event.peak_viewers or 0, participant_count),
+        "uniqueViewers": event.unique_viewers or 0,
     }
 
 
@@ -195,4 +201,43 @@ def profile_payload(user: "User") -> dict:
         "status": user.status,
         "isGuest": user.is_guest,
         "isAdmin": user.is_admin,
+    }
+
+
+def question_payload(question, *, staff: bool = False) -> dict:
+    """An audience question. ``author`` is null when it was asked anonymously; staff views
+    (``staff=True``: the host's and moderators' own REST reads) always name the asker in
+    ``askedBy``, since anonymity is towards the audience, never towards the host's record."""
+    author = user_payload(question.author)
+    payload = {
+        "id": question.id,
+        "eventId": question.event_id,
+        "text": question.text,
+        "anonymous": question.anonymous,
+        "author": None if question.anonymous else author,
+        "status": question.status,
+        "pinned": question.pinned,
+        "votes": question.votes,
+        "timestamp": isoformat_z(question.created_at),
+        "answeredAt": isoformat_z(question.answered_at),
+    }
+    if staff:
+        payload["askedBy"] = author
+    return payload
+
+
+def poll_payload(poll, counts: list[int], voters: int) -> dict:
+    """A poll with its results so far: ``options`` = ``[{index, text, votes}]``, ``voters`` =
+    how many people voted (a multiple-choice ballot counts once here, once per option there)."""
+    return {
+        "id": poll.id,
+        "eventId": poll.event_id,
+        "question": poll.question,
+        "multiple": poll.multiple,
+        "options": [{"index": i, "text": text, "votes": counts[i]}
+                    for i, text in enumerate(poll.options)],
+        "voters": voters,
+        "closed": poll.closed_at is not None,
+        "closedAt": isoformat_z(poll.closed_at),
+        "timestamp": isoformat_z(poll.created_at),
     }

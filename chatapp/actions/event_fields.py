@@ -68,7 +68,7 @@ def check_event_fields(data: Any, *, creating: bool) -> dict:
     """
     if not isinstance(data, dict):
         raise Invalid("the body must be a JSON object")
-    known = {"name", "description", "startsAt", "endsAt", "chatBeforeStart"}
+    known = {"name", "description", "startsAt", "endsAt", "chatBeforeStart", "moderatedChat"}
     known |= {"id"} if creating else {"action"}
     errors: dict[str, str] = {field: "unknown field" for field in data if field not in known}
     clean: dict = {}
@@ -95,6 +95,11 @@ def check_event_fields(data: Any, *, creating: bool) -> dict:
             clean["chat_before_start"] = data["chatBeforeStart"]
         else:
             errors["chatBeforeStart"] = "must be true or false"
+    if "moderatedChat" in data:
+        if isinstance(data["moderatedChat"], bool):
+            clean["moderated_chat"] = data["moderatedChat"]
+        else:
+            errors["moderatedChat"] = "must be true or false"
     if "action" in data:
         if data["action"] in ("start", "end", "cancel"):
             clean["action"] = data["action"]

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chatapp.actions.catch_up import catch_up_pages
 from chatapp.actions.event_lifecycle import new_event
+from chatapp.actions.event_viewers import do_note_viewers
 from chatapp.actions.presence import enter_room, leave_room
 from chatapp.actions.typing import check_may_type
 from chatapp.errors import NotFound
@@ -58,6 +59,8 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
         do_leave_event(sid, actor, leaving_room_id)
     already_in, user_was_there = enter_room(sid, actor.user_id, event.room_id)
     participants = event_queries.participants(event.room_id)
+    do_note_viewers(event.id, len(participants), joined_user_id=actor.user_id)
+    db.session.refresh(event)
     if not already_in:
         broadcast.user_joined_event(event.room_id, actor.username, participants, utcnow(),
                                     only_sid=sid if user_was_there else None)

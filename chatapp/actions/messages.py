@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
+from chatapp.actions.event_held import do_hold_message, is_held_for
 from chatapp.actions.mentions import mentioned_users, replace_mentions
 from chatapp.actions.message_parts import (
     check_attachments,
@@ -22,7 +23,7 @@ from chatapp.actions.resends import (
 )
 from chatapp.errors import EventEnded, Forbidden, NotFound
 from chatapp.extensions import db
-from chatapp.models import Attachment, Message, User
+from chatapp.models import Attachment, Event, Message, User
 from chatapp.models.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.observability import metrics
@@ -79,10 +80,11 @@ def store_message(*, sender_id: int, content: str, room_id: int | None = None,
     return result.inserted_primary_key[0], created_at
 
 
-def check_chat_open(room: RoomRef) -> None:
-    """An event's chat takes messages only while live (or before start, if the host allows)."""
+def check_chat_open(room: RoomRef) -> Event | None:
+    """An event's chat takes messages only while live (or before start, if the host allows).
+    Returns the event (None for a community room)."""
     if room.kind != ROOM_KIND_EVENT:
-        return
+        return None
     event = event_of_room(room.id)
     if event is None:
         raise NotFound("this event no longer exists")
@@ -91,6 +93,7 @@ def check_chat_open(room: RoomRef) -> None:
         if status in (ENDED, CANCELLED):
             raise EventEnded(f"the event is {status}; its chat is closed")
         raise Forbidden("the chat opens when the event starts")
+    return event
 
 
 def check_may_post(actor: Actor, room_id: int, client_ip: str | None) -> None:
@@ -114,16 +117,21 @@ def do_send_message(actor: Actor, room: RoomRef, text: object, *,
 
     Idempotent per ``client_message_id``: a retry of a message this sender already stored
     under that id returns the stored message and stores and broadcasts nothing (not even
-    counted against rate limits), even if the first send is still being committed."""
+    counted against rate limits), even if the first send is still being committed.
+
+    In a moderated event's chat a non-staff message is held for review instead (see
+    :mod:`chatapp.actions.event_held`): what is returned then carries ``held: true``."""
     client_id = optional_client_message_id(client_message_id)
     files = check_attachments(actor, attachments)
     content = check_content(text, files)
     earlier = sent_before(actor, client_id, room_id=room.id)
     if earlier is not None:
         return room_message_sent(room.kind, earlier)
-    check_chat_open(room)
+    event = check_chat_open(room)
     check_may_post(actor, room.id, client_ip)
     original = check_reply_to(room.id, reply_to)
+    if event is not None and is_held_for(actor, event, room.id):
+        return do_hold_message(actor, event, content)
     mentioned = mentioned_users(actor.user_id, room.id, content)
     try:
         message_id, created_at = store_message(

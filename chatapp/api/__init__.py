@@ -4,6 +4,7 @@ from flask import Blueprint, request
 from chatapp.api import (
     auth,
     conversations,
+    event_stage,
     events,
     health,
     messages,
@@ -42,6 +43,7 @@ auth.register(api)
 health.register(api)
 conversations.register(api)
 events.register(api)
+event_stage.register(api)
 moderation.register(api)
 messages.register(api)
 search.register(api)

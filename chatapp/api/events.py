@@ -1,7 +1,14 @@
 """``/api/events``: live events, their lifecycle, chat history and transcripts."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from chatapp.actions.event_lifecycle import (
     check_event,
@@ -11,11 +18,11 @@ from chatapp.actions.event_lifecycle import (
 from chatapp.api.params import current_actor, json_body, page_args, page_body
 from chatapp.errors import Invalid
 from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
+from chatapp.queries import event_stage, transcripts
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
-from chatapp.queries import transcripts
 from chatapp.queries.message_views import event_message_views
-from chatapp.serializers import event_summary
+from chatapp.serializers import event_summary, question_payload
 
 STATUS_FILTERS = {"live": [LIVE], "scheduled": [SCHEDULED], "ended": [ENDED],
                   "cancelled": [CANCELLED], "all": None}
@@ -71,7 +78,9 @@ def event_transcript(event_id: str):
                       fields={"format": "unknown format"})
     mimetype, extension = transcripts.FORMATS[fmt]
     summary = event_summary(event, *event_queries.event_counts(event))
-    chunks = transcripts.render(fmt, summary, event_queries.iter_transcript_rows(event.room_id))
+    questions = [question_payload(q) for q in event_stage.questions(event.id)]
+    chunks = transcripts.render(fmt, summary, event_queries.iter_transcript_rows(event.room_id),
+                                questions)
     return Response(stream_with_context(chunks), content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{event.id}-transcript.{extension}"'})
 

@@ -21,6 +21,8 @@ from chatapp.pages.sidebar import sidebar_context
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
 from chatapp.queries.message_views import features_of
+from chatapp.realtime import reaction_tally
+from chatapp.reports.event_report import event_report
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.timeutil import isoformat_z
@@ -51,6 +53,7 @@ def event(event_id: str):
         participants=event_queries.participants(event.room_id), messages=messages,
         features=features_of(messages),
         can_manage=can_manage, can_moderate=can_moderate, status_form=EventStatusForm(),
+        reaction_emoji=reaction_tally.EMOJI,
         guest_form=GuestForm() if current_user() is None else None,
         sidebar=sidebar,
         page_data=page_data(eventId=event.id, status=status,
@@ -80,6 +83,14 @@ def event_status(event_id: str):
     return redirect(url_for("pages.event", event_id=event_id))
 
 
+def event_summary_page(event_id: str):
+    """After the event (or during it): figures, the server-drawn plot and the downloads."""
+    event = check_event(event_id)
+    authz.check_can_see(current_actor(), event.room)
+    return render_template("event_summary.html", event=event, report=event_report(event))
+
+
 def register(bp: Blueprint) -> None:
     bp.get("/events/<event_id>")(event)
+    bp.get("/events/<event_id>/summary")(event_summary_page)
     bp.post("/events/<event_id>/status")(event_status)

@@ -20,6 +20,7 @@ from chatapp.observability import metrics
 from chatapp.realtime import broadcast, recovery_log
 from chatapp.realtime.community import COMMUNITY_EVENTS, CommunityHandlers
 from chatapp.realtime.dispatch import ProtocolNamespace
+from chatapp.realtime.event_stage import STAGE_EVENTS, ReactionHandlers, StageHandlers
 from chatapp.realtime.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
 from chatapp.realtime.message_features import (
     MESSAGE_FEATURE_EVENTS,
@@ -36,9 +37,9 @@ NOT_RESUMABLE = frozenset({"server disconnect", "client disconnect"})
 
 
 class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
-                    MessageFeatureHandlers, ProtocolNamespace):
+                    MessageFeatureHandlers, StageHandlers, ReactionHandlers, ProtocolNamespace):
     EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS,
-              **MESSAGE_FEATURE_EVENTS}
+              **MESSAGE_FEATURE_EVENTS, **STAGE_EVENTS}
 
     def on_connect(self, auth=None):
         """A socket resuming its session (``auth: {pid, offset}``, see

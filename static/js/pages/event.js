@@ -16,6 +16,12 @@ import { readMarker } from "../reads.js";
 import { markMentions, wireMentionAutocomplete } from "../mentions.js";
 import { notifyMention, offerNotifications } from "../notify.js";
 import { shortTime } from "../time.js";
+import { getJSON } from "../api.js";
+import { PollBoard } from "../stage-polls.js";
+import { QuestionBoard } from "../stage-qa.js";
+import {
+  HeldMessages, showViewers, wireAnnouncement, wireModeratedToggle, wireReactions,
+} from "../stage-live.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
 const data = readPageData();
@@ -115,7 +121,8 @@ const sender = new TypingSender((isTyping) => {
 const composer = new Composer({
   send: async (text) => {
     const ack = await request(socket, "sendMessage", text);
-    if (ack.ok) view.add([ack.message], { live: true });
+    // A held message (moderated chat) waits in "your messages waiting for approval".
+    if (ack.ok && !ack.message.held) view.add([ack.message], { live: true });
     return ack;
   },
   onTyping: (hasText) => sender.input(hasText),
@@ -166,13 +173,46 @@ if (me) {
   });
 }
 
+// --- the stage: Q&A, polls, the announcement, reactions, held messages, viewers -----------
+
+const stageOptions = { socket, request, eventId, canModerate, signedIn: me != null, me };
+const questions = new QuestionBoard(stageOptions);
+const polls = new PollBoard(stageOptions);
+const held = new HeldMessages(stageOptions);
+const showAnnouncement = wireAnnouncement(stageOptions);
+wireReactions(stageOptions);
+const showModerated = wireModeratedToggle(stageOptions);
+
+async function loadStage() {
+  if (me) {
+    questions.load();
+    held.load();
+    showAnnouncement(await polls.load());
+    return;
+  }
+  // A visitor who is not signed in reads the stage once (they have not joined the event).
+  const base = `/api/events/${encodeURIComponent(eventId)}`;
+  try {
+    const [qs, ps] = await Promise.all([getJSON(`${base}/questions`), getJSON(`${base}/polls`)]);
+    qs.questions.forEach((q) => questions.upsert(q));
+    ps.forEach((p) => polls.upsert(p));
+  } catch { /* the page still shows the chat */ }
+}
+if (!me) loadStage();
+
 socket.on("eventHistory", (payload) => {
   view.addHistory(payload.messages || []);
   if (payload.participants) showParticipants(payload.participants);
   applySummary(payload.event);
+  showViewers(payload.event, eventId);
+  loadStage();
 });
 
-socket.on("events:update", applySummary);
+socket.on("events:update", (summary) => {
+  applySummary(summary);
+  showViewers(summary, eventId);
+  showModerated(summary);
+});
 
 socket.on("newMessage", (payload) => {
   typing.clear(payload.username);
