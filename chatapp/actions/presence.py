@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
 
-from chatapp.actions.recovery_sessions import persist_sessions
 from chatapp.actions.event_viewers import do_note_viewers
+from chatapp.actions.recovery_sessions import persist_sessions
 from chatapp.errors import NotMember
 from chatapp.extensions import db
 from chatapp.models import Connection, Room, RoomPresence, ServerProcess, User
