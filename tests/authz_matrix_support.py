@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -92,7 +93,8 @@ def url_for_rule(rule: str, path: dict[str, Ref], ids: dict[str, Any]) -> str:
 
 def make_app(url: str):
     return create_app({"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
-                       "REDIS_URL": None, "RATE_LIMITS_ENABLED": False})
+                       "REDIS_URL": None, "RATE_LIMITS_ENABLED": False,
+                       "UPLOAD_DIR": tempfile.mkdtemp(prefix="authz-uploads-")})
 
 
 def build_world() -> dict[str, Any]:

@@ -107,3 +107,14 @@ def test_only_ones_own_unsent_uploads_can_be_attached(call, ana, ben, bus):
     do_send_message(ana.actor, ROOM_1, "sent", attachments=[body["id"]])
     with pytest.raises(NotFound):
         do_send_message(ana.actor, ROOM_1, "again", attachments=[body["id"]])
+
+
+def test_a_raw_upload_is_the_body_named_by_the_query(call, ana):
+    body = call("POST", "/api/uploads?filename=notes%20today.txt", 201, headers=bearer(ana.token),
+                data=b"buy milk", content_type="application/octet-stream").get_json()
+    assert (body["filename"], body["contentType"], body["size"]) == ("notes today.txt",
+                                                                     "text/plain", 8)
+    got = call("GET", body["url"], 200, headers=bearer(ana.token))
+    assert got.data == b"buy milk"
+    assert got.headers["Content-Disposition"] == (
+        "attachment; filename=\"notes today.txt\"; filename*=UTF-8''notes%20today.txt")

@@ -90,6 +90,12 @@ AUDIENCE    = "NLI  OK    OK     OK        MUT   BAN    OK        OK    OK"  # n
 READ_STAGE  = "NLI  OK    OK     OK        OK    BAN    OK        OK    OK"  # noqa: E221
 STAFF       = "NLI  FB    FB     FB        FB    FB     OK        OK    OK"  # noqa: E221
 NOT_VOTED   = "NLI  CF    CF     CF        MUT   BAN    CF        CF    CF"  # noqa: E221
+# Editing the victim's den message: nobody but its author (not a caller here), moderators,
+# owners and admins included; the muted are refused as muted first.
+EDIT_DEN    = "NLI  NM    FB     NM        MUT   NM     FB        FB    FB"  # noqa: E221
+EDIT_DEN_R  = "NLI  NF    FB     NF        MUT   NF     FB        FB    FB"  # noqa: E221
+REACT_DEN_R = "NLI  NF    OK     NF        MUT   NF     OK        OK    OK"  # noqa: E221
+READ_EVENT  = "NLI  OK    OK     OK        OK    BAN    OK        OK    OK"  # noqa: E221
 
 DEN, PLAZA, EVENT = {"roomId": W.den}, {"roomId": W.plaza}, {"eventId": W.event}
 
@@ -145,6 +151,19 @@ MATRIX: dict[str, Row] = {
     "unbanUser": sock(MOD_OPEN, {**EVENT, "userId": W.banned}),
     "setSlowMode": sock(MOD_OPEN, {**EVENT, "seconds": 5}),
     "setModerator": sock(OWN_OPEN, {**EVENT, "userId": W.victim, "isModerator": True}),
+    # --- message features (docs/protocol.md "Message features") --------------------------------
+    "room:message:edit": sock(EDIT_DEN, {**DEN, "messageId": W.den_message, "message": "mine"},
+                              prep=JOIN_DEN),
+    "room:message:react": sock(POST_DEN, {**DEN, "messageId": W.den_message, "emoji": "👍"},
+                               prep=JOIN_DEN),
+    "room:read": sock(SEE_DEN, DEN),
+    "PATCH /api/rooms/<room_id>/messages/<message_id>": rest(
+        EDIT_DEN_R, {"message": "mine"}, room_id=W.den, message_id=W.den_message),
+    "POST /api/rooms/<room_id>/messages/<message_id>/reactions": rest(
+        REACT_DEN_R, {"emoji": "👍"}, room_id=W.den, message_id=W.den_message),
+    "POST /api/rooms/<room_id>/read": rest(SEE_DEN, {}, room_id=W.den),
+    "POST /api/events/<event_id>/read": rest(READ_EVENT, {}, event_id=W.event),
+    "POST /api/uploads": rest(LOGGED_IN, {"a raw upload": "of a JSON file"}),
     # --- REST: accounts and events -----------------------------------------------------------
     "POST /api/auth/token": rest(EVERYONE, {"username": "the_victim",
                                             "password": "correct horse battery"}),

@@ -8,6 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from chatapp.actions.conversations import do_mark_conversation_read
 from chatapp.actions.messages import do_send_private_message
 from chatapp.extensions import db
 from chatapp.models import Event, Room, User
@@ -136,6 +137,12 @@ def test_conversation_page_shows_both_sides_to_its_two_people_only(app, client, 
     html = client.get(f"/conversations/{bob}").get_data(as_text=True)
     assert html.index("secret plans") < html.index("tell me more")
     assert page_data(html)["peer"]["userId"] == str(bob)  # a local user goes by its id in decimal
+    # Where alice had read up to: the page's "New messages" line goes after it.
+    assert page_data(html)["lastReadId"] is None  # nothing read yet
+    with app.app_context():
+        read_up_to = do_mark_conversation_read(Actor.of(db.session.get(User, alice)), bob)
+    html = client.get(f"/conversations/{bob}").get_data(as_text=True)
+    assert read_up_to and page_data(html)["lastReadId"] == read_up_to
     third = app.test_client()
     register(third, "cyril")
     assert "secret plans" not in third.get(f"/conversations/{bob}").get_data(as_text=True)

@@ -85,3 +85,29 @@ def test_reading_on_one_tab_clears_the_badge_on_the_others(server, connect, uniq
     unread = api_get(server, "/api/unread", ben.token).json()
     assert {"roomId": room, "eventId": None, "lastReadId": ack["lastReadId"], "unread": 0,
             "mentions": 0} in unread["rooms"]
+
+
+def test_a_picture_sent_with_a_message_reaches_the_room_and_only_its_readers(server, connect,
+                                                                            unique):
+    import io
+
+    import requests
+    from PIL import Image
+
+    ana, ben = login(connect, unique("ana")), login(connect, unique("ben"))
+    room = new_room(ana, unique, isPrivate=True)
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 600), (0, 90, 200)).save(picture, "PNG")
+    uploaded = requests.post(f"{server.url}/api/uploads", timeout=10,
+                             headers={"Authorization": f"Bearer {ana.token}"},
+                             files={"file": ("sea.png", picture.getvalue(), "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
+    attachment = uploaded.json()
+    ack = ana.call("room:message", {"roomId": room, "message": "the sea",
+                                    "attachments": [attachment["id"]]})
+    assert ack["ok"] and ack["message"]["attachments"] == [attachment]
+    assert (attachment["width"], attachment["height"]) == (800, 600)
+    thumb = api_get(server, attachment["thumbnailUrl"], ana.token)
+    assert thumb.status_code == 200 and thumb.headers["X-Content-Type-Options"] == "nosniff"
+    # ben is not in the private room: the file is not there for him.
+    assert api_get(server, attachment["url"], ben.token).status_code == 404

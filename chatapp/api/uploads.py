@@ -22,7 +22,8 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 def upload():
-    """``POST /uploads`` (multipart, field ``file``): 201 with the attachment."""
+    """``POST /uploads`` (multipart, field ``file``; or the body itself, named by
+    ``?filename=``): 201 with the attachment."""
     actor = current_actor()
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     if (request.content_length or 0) > limit + MULTIPART_OVERHEAD:
@@ -30,10 +31,15 @@ def upload():
         raise TooLarge(f"the file is larger than {limit} bytes",
                        fields={"file": f"at most {limit} bytes"})
     file = request.files.get("file")
-    if file is None:
-        raise Invalid("send the file as multipart/form-data field 'file'",
+    if file is not None:
+        name, data = file.filename, file.read(limit + 1)
+    elif request.mimetype != "multipart/form-data" and request.content_length:
+        # A raw upload: the body is the file, named by ?filename= (as S3-style clients send).
+        name, data = request.args.get("filename"), request.get_data()
+    else:
+        raise Invalid("send the file as multipart/form-data field 'file', or as the body",
                       fields={"file": "is required"})
-    attachment = do_upload(actor, file.filename, file.read(limit + 1))
+    attachment = do_upload(actor, name, data)
     return attachment_payload(attachment), 201
 
 

@@ -27,7 +27,9 @@ def conversation(user_id: str):
         "conversation.html", peer=peer, peer_online=presence_queries.user_is_online(peer.id),
         messages=messages, features=features_of(messages), sidebar=sidebar_context(f"conversation:{wire_user_id(peer)}"),
         page_data=page_data(peer=user_payload(peer), nextBefore=next_before,
-                            lastId=last_id(messages)))
+                            lastId=last_id(messages),
+                            # The "New messages" line goes after what the viewer had read.
+                            lastReadId=conversation_queries.last_read_id(me.id, peer.id) or None))
 
 
 def register(bp: Blueprint) -> None:

@@ -36,6 +36,7 @@ const view = new ChatView({
       content: p.content, timestamp: p.timestamp, ...featuresOf(p) };
   },
   meId: me.userId,
+  lastReadId: data.lastReadId ?? null,
   isMine: (m) => m.userId === me.userId,
   canDelete: () => false,
   onDelete: async () => false,
