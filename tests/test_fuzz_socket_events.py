@@ -137,9 +137,9 @@ def fuzz_event(connect, fuzzer: ChatClient, event: str, strategy, stats: dict,
             client = state["client"] = login(connect, f"fz{stats['examples']}")
         stats["examples"] += 1
         ack = client.call(event, payload) if payload is not None else client.call(event)
-        if isinstance(ack, dict) and ack.get("ok") is False:
-            if ack["error"]["code"] == "internal":
-                stats["internal"] += 1
-                internal.append(f"{event} {payload!r:.200}")
+        if isinstance(ack, dict) and ack.get("ok") is False \
+                and ack["error"]["code"] == "internal":
+            stats["internal"] += 1
+            internal.append(f"{event} {payload!r:.200}")
 
     fuzz()

@@ -140,8 +140,8 @@ def test_malformed_frames_are_refused_and_the_socket_keeps_working(server, room,
 
 def test_binary_attachments_are_refused_and_never_held(server, room):
     watcher, room_id = room
-    raw(watcher, '51-["room:message",{"roomId":%d,"message":{"_placeholder":true,"num":0}}]'
-        % room_id)
+    raw(watcher, f'51-["room:message",{{"roomId":{room_id},'
+                 '"message":{"_placeholder":true,"num":0}}]')
     raw(watcher, b"\x00" * 1024)
     watcher.wait_for("error", lambda d: isinstance(d, dict) and d.get("event") is None)
     still_works(watcher, room_id)  # the next text frame was not taken for an attachment

@@ -6,7 +6,12 @@ from flask import request
 from chatapp.actions.catch_up import check_after
 from chatapp.actions.conversations import do_mark_conversation_read
 from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
-from chatapp.actions.rooms import do_create_room, do_join_room, do_join_room_after, do_leave_room
+from chatapp.actions.rooms import (
+    do_create_room,
+    do_join_room,
+    do_join_room_after,
+    do_leave_room,
+)
 from chatapp.actions.sessions import do_login, do_set_status
 from chatapp.actions.typing import do_private_typing, do_room_typing
 from chatapp.errors import AuthFailed, NotLoggedIn, NotMember
