@@ -98,7 +98,7 @@ def test_one_of_two_nodes_killed(tmp_path):
 
         result = run_clients(receivers=[to_a.url, to_b.url, to_a.url],
                              senders=[to_a.url, to_b.url], rooms=rooms, chaos=chaos,
-                             send_seconds=10, tag="node")
+                             send_seconds=8, tag="node")
         assert_clean("one of two nodes killed", figures(result))
     finally:
         to_a.close()

@@ -9,6 +9,7 @@ import time
 
 from flask import Flask, current_app
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from chatapp.actions.event_lifecycle import do_announce_due_statuses
 from chatapp.actions.guests import BATCH as GUEST_BATCH
@@ -108,7 +109,18 @@ def close_all_sockets(app: Flask) -> None:
     socketio.server.eio.disconnect()
     with app.app_context():
         try:
-            forget_process()
+            for attempt in range(3):
+                try:
+                    forget_process()
+                    break
+                except OperationalError:
+                    # Deleting the row cascades to sockets whose disconnect handlers (clients
+                    # that left at this very moment) may still hold their rows: PostgreSQL
+                    # can pick this delete as a deadlock's victim. They finish; try again.
+                    db.session.rollback()
+                    if attempt == 2:
+                        raise
+                    socketio.sleep(0.2)
         finally:
             db.session.remove()
 
