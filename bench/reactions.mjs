@@ -42,7 +42,8 @@ const percentile = (values, p) => {
 
 function connect(i) {
   return new Promise((resolve, reject) => {
-    const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false });
+    const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false,
+      timeout: 120000 });
     const state = { socket, frames: 0, counted: 0 };
     socket.on("reactions", (frame) => {
       state.frames += 1;
