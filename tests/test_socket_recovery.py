@@ -138,14 +138,19 @@ def test_an_unknown_session_starts_afresh(connect):
     assert ack["error"]["code"] == "not_logged_in"
 
 
-def test_a_closed_session_is_not_resumed(server, connect, unique):
-    """A client that said goodbye (or was logged out) does not come back as itself."""
+def test_a_session_closed_by_a_logout_is_not_resumed(server, connect, unique):
+    """The server closed the socket on purpose (here: a logout): no way back as that user."""
+    watcher = connect()
+    watcher.login(unique("watcher"))
     ana = connect()
     ana.login(unique("ana"))
     ana.wait_for("user:session")
     pid, offset = ana.pid, ana.offsets[-1]
-    ana.close()
-    time.sleep(0.3)
+    response = requests.post(server.url + "/api/auth/logout",
+                             headers={"Authorization": f"Bearer {ana.token}"}, timeout=10)
+    assert response.status_code in (200, 204), response.text
+    # The server has handled the disconnect once it announces her gone.
+    watcher.wait_for("user:offline", lambda d: d["userId"] == ana.user["userId"], timeout=10)
     again = connect(auth={"pid": pid, "offset": offset})
     assert again.pid != pid
     assert again.call("user:status", {"status": "x"})["error"]["code"] == "not_logged_in"
