@@ -34,8 +34,8 @@ def elements(html: str) -> list[tuple[str, dict]]:
     ("[docs](https://x.org/d)",
      '<p><a href="https://x.org/d" target="_blank" rel="nofollow noopener noreferrer">docs</a></p>'),
     ("see https://x.org/a.",
-     '<p>see <a href="https://x.org/a" target="_blank" rel="nofollow noopener noreferrer">'
-     'https://x.org/a</a>.</p>'),
+     ('<p>see <a href="https://x.org/a" target="_blank" rel="nofollow noopener noreferrer">'
+      'https://x.org/a</a>.</p>')),
 ])
 def test_the_subset_renders(text, html):
     assert render_markdown(text) == html
