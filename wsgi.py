@@ -5,6 +5,7 @@ monkey.patch_all()  # before anything else is imported
 
 from chatapp import create_app  # noqa: E402
 from chatapp.cluster.jobs import ensure_presence_job, install_graceful_shutdown  # noqa: E402
+from chatapp.cluster.reaction_flush import ensure_reaction_flush  # noqa: E402
 from chatapp.extensions import socketio  # noqa: E402
 from chatapp.observability.logs import log_startup  # noqa: E402
 from chatapp.observability.serving import start_serving  # noqa: E402
@@ -12,6 +13,7 @@ from chatapp.observability.serving import start_serving  # noqa: E402
 app = create_app()
 start_serving(app)
 ensure_presence_job(app)
+ensure_reaction_flush(app)
 install_graceful_shutdown(app)
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]  # werkzeug enforces it
     register_extensions(app)
     register_blueprints(app)
     register_sockets(app)
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from chatapp.pages import rendering
     from chatapp.pages.forms import csrf
+    from chatapp.realtime import frame_guard, recovery_server
     from chatapp.realtime.client_manager import make_client_manager
 
     database.init_app(app)
@@ -61,6 +63,9 @@ def register_extensions(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    frame_guard.install(socketio.server)  # malformed and binary frames never reach handlers
+    # Connection state recovery (socket.io v4.6+) on the server Flask-SocketIO just built.
+    recovery_server.install(app, socketio.server)
 
 
 class IdConverter(IntegerConverter):

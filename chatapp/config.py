@@ -30,6 +30,16 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = env_str(name)
     if raw is None:
@@ -119,6 +129,14 @@ def load_config(instance_path: Path) -> dict:
         # (database numbers do not separate pub/sub) must each use their own.
         "SOCKETIO_CHANNEL": env_str("SOCKETIO_CHANNEL", "flask-socketio"),
         "MAX_MESSAGE_LENGTH": env_int("MAX_MESSAGE_LENGTH", 4000),
+        # Larger request bodies are refused (413 too_large) before they are read.
+        "MAX_BODY_BYTES": env_int("MAX_BODY_BYTES", 1024 * 1024),
+        # Uploads (chatapp/storage): where files are kept ("local": UPLOAD_DIR, by default
+        # instance/uploads), the largest file accepted, and how many a message may carry.
+        "UPLOAD_STORAGE": env_str("UPLOAD_STORAGE", "local"),
+        "UPLOAD_DIR": env_str("UPLOAD_DIR", str(instance_path / "uploads")),
+        "UPLOAD_MAX_BYTES": env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        "MAX_ATTACHMENTS": env_int("MAX_ATTACHMENTS", 10),
         "HISTORY_LIMIT": 100,
         "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),
         # A process that has not refreshed its heartbeat for this long is taken for dead and
@@ -126,7 +144,16 @@ def load_config(instance_path: Path) -> dict:
         "PRESENCE_TIMEOUT": env_int("PRESENCE_TIMEOUT", 30),
         "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
         "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
+        # How often each process removes guests who are gone, whose tokens expired and who
+        # left nothing behind (chatapp/actions/guests.py).
+        "GUEST_CLEANUP_INTERVAL": env_int("GUEST_CLEANUP_INTERVAL", 600),
         "EVENTS_AUTO_CREATE": env_bool("EVENTS_AUTO_CREATE", True),
+        # Socket.IO connection state recovery (v4.6+ clients): a reconnect within the window
+        # keeps its identity and rooms and gets the events it missed.
+        "CONNECTION_STATE_RECOVERY": env_bool("CONNECTION_STATE_RECOVERY", True),
+        "RECOVERY_WINDOW": env_int("RECOVERY_WINDOW", 120),
+        # How often each event's reaction counts go out as one ``reactions`` frame.
+        "REACTION_FLUSH_SECONDS": env_float("REACTION_FLUSH_SECONDS", 0.5),
         # The zone of the old live-event protocol's display times (``3:07 pm``).
         "EVENT_TIME_ZONE": env_zone("EVENT_TIME_ZONE", "UTC"),
         # The host app's JWTs (see chatapp/security/jwt_tokens.py): off unless a key is set.

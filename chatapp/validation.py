@@ -7,6 +7,45 @@ from typing import Any
 
 from chatapp.errors import Invalid, TooLarge
 
+# Lone UTF-16 surrogates decode from JSON ("\\ud800") but cannot be encoded to UTF-8: any
+# string holding one would fail in the database driver or the JSON encoder, so none is accepted.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters a reader cannot see or that reorder what they see (zero-width spaces, the BOM,
+# bidi overrides and isolates): refused in names and other one-line fields, where they let one
+# name pass for another. The zero-width (non-)joiners are kept: emoji sequences and some
+# scripts (Persian, Indic) need them.
+_ALLOWED_FORMAT = {"\u200c", "\u200d"}
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+MAX_PAYLOAD_DEPTH = 32  # no client payload of either protocol nests more than a few levels
+
+
+def check_unicode(value: str, field: str) -> str:
+    """``value`` if it is valid Unicode (encodable as UTF-8), else :class:`Invalid`."""
+    if _SURROGATE.search(value):
+        raise Invalid(f"{field} is not valid Unicode", fields={field: "not valid Unicode"})
+    return value
+
+
+def check_payload(value: Any, what: str = "payload") -> None:
+    """Refuse a client payload (a socket event's arguments, a REST body) that nests deeper
+    than :data:`MAX_PAYLOAD_DEPTH` or holds a string (key or value) that is not valid Unicode.
+    Iterative, so a hostile depth cannot exhaust the stack here."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            check_unicode(item, what)
+        elif isinstance(item, (dict, list, tuple)):
+            if depth >= MAX_PAYLOAD_DEPTH:
+                raise Invalid(f"{what} is nested more than {MAX_PAYLOAD_DEPTH} levels deep")
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if isinstance(key, str):
+                        check_unicode(key, what)
+                    stack.append((child, depth + 1))
+            else:
+                stack.extend((child, depth + 1) for child in item)
+
 
 def require_object(data: Any) -> dict:
     if not isinstance(data, dict):
@@ -49,16 +88,23 @@ def clean_text(value: Any, field: str, *, max_length: int, required: bool = True
         if value is None:
             raise Invalid(f"{field} is required", fields={field: "is required"})
         raise Invalid(f"{field} must be a string", fields={field: "must be a string"})
-    text = value.strip()
+    text = check_unicode(value, field).strip()
     if required and not text:
         raise Invalid(f"{field} must not be empty", fields={field: "must not be empty"})
     if len(text) > max_length:
         raise TooLarge(f"{field} is longer than {max_length} characters",
                        fields={field: f"at most {max_length} characters"})
-    if single_line and any(unicodedata.category(ch) == "Cc" for ch in text):
-        raise Invalid(f"{field} must not contain control characters",
-                      fields={field: "no control characters"})
+    if single_line and not is_visible_line(text):
+        raise Invalid(f"{field} must not contain control, invisible or direction-changing "
+                      "characters", fields={field: "no control or invisible characters"})
     return text
+
+
+def is_visible_line(text: str) -> bool:
+    """No control characters, line breaks, zero-width or bidi-override characters (the one-line
+    fields: names, titles, statuses)."""
+    return not any(unicodedata.category(ch) in _INVISIBLE_CATEGORIES
+                   and ch not in _ALLOWED_FORMAT for ch in text)
 
 
 def optional_text(data: dict, field: str, *, max_length: int, default: str = "") -> str:
@@ -81,12 +127,14 @@ def require_user_ref(data: dict, field: str) -> str:
         value = str(value)
     if value is None:
         raise Invalid(f"{field} is required", fields={field: "is required"})
-    if not isinstance(value, str) or not value.strip() or len(value) > WIRE_USER_ID_MAX:
+    if not isinstance(value, str) or not value.strip() or len(value) > WIRE_USER_ID_MAX \
+            or _SURROGATE.search(value):
         raise Invalid(f"{field} must be a user id", fields={field: "must be a user id"})
     return value.strip()
 
 
-EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@|+=-]{0,63}$")
+# Matched with fullmatch: "$" alone would let an id end in a newline.
+EXTERNAL_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@|+=-]{0,63}")
 
 
 def check_external_id(value: Any) -> str | None:
@@ -97,6 +145,20 @@ def check_external_id(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     text = str(value)
-    if not EXTERNAL_ID_PATTERN.match(text) or text.isdigit():
+    if not EXTERNAL_ID_PATTERN.fullmatch(text) or text.isdigit():
         return None
     return text
+
+
+# A client's own message id: a UUID, a counter, anything short and printable (fullmatch).
+CLIENT_MESSAGE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+def optional_client_message_id(value: Any) -> str | None:
+    """``clientMessageId``: absent (None) or 1-64 letters, digits, '.', '_', ':' or '-'."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not CLIENT_MESSAGE_ID_PATTERN.fullmatch(value):
+        raise Invalid("clientMessageId must be 1-64 letters, digits, '.', '_', ':' or '-'",
+                      fields={"clientMessageId": "1-64 letters, digits, '.', '_', ':' or '-'"})
+    return value

@@ -3,8 +3,9 @@
 # Python ones, and the stock Node socket.io-client the front-end replay tests drive, from
 # tests/package-lock.json; Node.js and npm must be installed, or this fails with the reason).
 # --browser: make sure the browser tests have a Chromium: CHROMIUM_PATH (default
-# /usr/bin/chromium), else Debian's chromium and fonts-dejavu-core (so screenshots show text)
-# installed with apt-get, which needs root. Fails with the reason when it cannot.
+# /usr/bin/chromium), else Debian's chromium, fonts-dejavu-core (so screenshots show text) and
+# fonts-noto-color-emoji (so emoji show in colour, not as boxes) installed with apt-get, which
+# needs root. Fails with the reason when it cannot.
 # --deploy-tools: make sure the tests of docs/deploy.md have what they run: Debian's nginx
 # (NGINX_PATH, default nginx on PATH or /usr/sbin/nginx; else nginx-light, or nginx where
 # there is no nginx-light), openssl (a certificate) and sqlite3 (backups), installed with
@@ -15,11 +16,14 @@ cd "$(dirname "$0")/.."
 install_browser() {
   local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}" packages=() log
   [ -x "$chromium" ] || packages+=(chromium)
-  # Only with Debian's own browser do we see to its font; a CHROMIUM_PATH of yours is yours.
-  if [ -z "${CHROMIUM_PATH:-}" ] && ! dpkg-query -W -f='${Status}' fonts-dejavu-core 2>/dev/null \
-      | grep -q "ok installed"; then
-    packages+=(fonts-dejavu-core)
-  fi
+  # Only with Debian's own browser do we see to its fonts; a CHROMIUM_PATH of yours is yours.
+  local font
+  for font in fonts-dejavu-core fonts-noto-color-emoji; do
+    if [ -z "${CHROMIUM_PATH:-}" ] && ! dpkg-query -W -f='${Status}' "$font" 2>/dev/null \
+        | grep -q "ok installed"; then
+      packages+=("$font")
+    fi
+  done
   [ ${#packages[@]} -eq 0 ] && return 0
   if [ -n "${CHROMIUM_PATH:-}" ] && [ ! -x "$chromium" ]; then
     echo "setup.sh: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable file" >&2

@@ -8,12 +8,14 @@ private room ``den``, the public room ``plaza`` and hosts the live event ``launc
 is ``event_room``). In all three ``victim`` is a member with a message (``den_message``,
 ``plaza_message``, ``event_message``), ``moderator`` is appointed, ``muted`` is muted for an
 hour and ``banned`` is banned. ``member`` and ``muted`` are members of ``den``; ``banned``
-was one until the ban. In each case ``victim`` also has a socket in all three chats (so a
+was one until the ban. The event also has a question and a held message by ``victim``
+(``event_question``, ``event_held``) and an open poll (``event_poll``). In each case ``victim`` also has a socket in all three chats (so a
 kick has someone to kick).
 """
 from __future__ import annotations
 
 import re
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,7 +32,14 @@ from chatapp.actions.messages import store_message
 from chatapp.actions.moderation import do_ban, do_mute
 from chatapp.cluster import process_registry
 from chatapp.extensions import db, socketio
-from chatapp.models import Room, RoomMember, User
+from chatapp.models import (
+    EventHeldMessage,
+    EventPoll,
+    EventQuestion,
+    Room,
+    RoomMember,
+    User,
+)
 from chatapp.models.moderation import ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.realtime import broadcast
@@ -82,7 +91,8 @@ def url_for_rule(rule: str, path: dict[str, Ref], ids: dict[str, Any]) -> str:
 
 def make_app(url: str):
     return create_app({"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
-                       "REDIS_URL": None, "RATE_LIMITS_ENABLED": False})
+                       "REDIS_URL": None, "RATE_LIMITS_ENABLED": False,
+                       "UPLOAD_DIR": tempfile.mkdtemp(prefix="authz-uploads-")})
 
 
 def build_world() -> dict[str, Any]:
@@ -117,6 +127,17 @@ def build_world() -> dict[str, Any]:
         prefix = name.split("_")[0]
         ids[f"{prefix}_message"] = store_message(sender_id=ids["victim"],
                                                  content=f"victim in {name}", room_id=room.id)[0]
+    # The event's stage: a question and a held message by victim, a poll by the host.
+    question = EventQuestion(event_id="launch", author_id=ids["victim"], text="why?",
+                             anonymous=False, status="open", pinned=False, votes=0,
+                             created_at=utcnow())
+    poll = EventPoll(event_id="launch", created_by_id=ids["owner"], question="which?",
+                     options=["a", "b"], multiple=False, created_at=utcnow())
+    held = EventHeldMessage(event_id="launch", author_id=ids["victim"], text="let me in",
+                            status="pending", created_at=utcnow())
+    db.session.add_all([question, poll, held])
+    db.session.commit()
+    ids.update(event_question=question.id, event_poll=poll.id, event_held=held.id)
     return ids
 
 

@@ -141,6 +141,7 @@ def shown_in_order(page, texts: list[str]) -> None:
 def create_room(page, name: str, description: str = "", category: str = "") -> int:
     """Create a room with the lobby's form; returns its id (the browser is then in it)."""
     page.goto("/")
+    page.locator("#new-room > summary").click()  # the form sits behind its "New room" button
     form = page.locator("#room-form")
     form.get_by_label("Room name", exact=True).fill(name)
     if description:

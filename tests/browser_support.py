@@ -48,7 +48,8 @@ def _unavailable(message: str) -> None:
 def require_chromium() -> str:
     if not (os.path.isfile(CHROMIUM_PATH) and os.access(CHROMIUM_PATH, os.X_OK)):
         _unavailable(f"no Chromium at {CHROMIUM_PATH}: scripts/test.sh installs Debian's "
-                     "chromium (apt-get install chromium fonts-dejavu-core, as root), "
+                     "chromium (apt-get install chromium fonts-dejavu-core "
+                     "fonts-noto-color-emoji, as root), "
                      "or set CHROMIUM_PATH")
     return CHROMIUM_PATH
 

@@ -86,6 +86,14 @@ class ServerProcess:
         return self.process is not None and self.process.poll() is None
 
 
+def strip_offset(args: tuple) -> tuple[tuple, str | None]:
+    """Split off the trailing recovery offset (Socket.IO v4.6+ connection state recovery: a
+    decimal string after the payload) that the server appends to every non-volatile event."""
+    if len(args) >= 2 and isinstance(args[-1], str) and args[-1].isdigit():
+        return args[:-1], args[-1]
+    return args, None
+
+
 class ChatClient:
     """A python-socketio client that records every event it receives."""
 
@@ -93,15 +101,28 @@ class ChatClient:
                  transports: list[str] | None = None) -> None:
         self.sio = socketio.Client(reconnection=False)
         self.events: list[tuple[str, object]] = []
+        self.offsets: list[str] = []  # connection state recovery offsets, in arrival order
         self._cond = threading.Condition()
         self.sio.on("*", self._record)
+        self.pid: str | None = None  # the private session id of the CONNECT answer, if any
+        handle_connect = self.sio._handle_connect
+
+        def remember_pid(namespace, data):  # python-socketio keeps only the sid
+            if isinstance(data, dict):
+                self.pid = data.get("pid")
+            return handle_connect(namespace, data)
+
+        self.sio._handle_connect = remember_pid
         self.sio.connect(url, auth=auth, headers=headers or {},
                          transports=transports or ["websocket"], wait_timeout=10)
         self.user: dict | None = None
         self.token: str | None = None
 
     def _record(self, event, *args):
+        args, offset = strip_offset(args)
         with self._cond:
+            if offset is not None:
+                self.offsets.append(offset)
             self.events.append((event, args[0] if len(args) == 1 else list(args)))
             self._cond.notify_all()
 

@@ -7,11 +7,13 @@ class CuttableLink:
     through it, and ``cut()`` drops every connection and refuses new ones until ``restore()``
     (a network outage for that browser only; the server and other clients are unaffected)."""
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(self, target_port: int, *fallback_ports: int) -> None:
         import socket
         import threading
 
         self.target_port = target_port
+        # Tried in order when the target refuses: a load balancer failing over to a live node.
+        self.ports = (target_port, *fallback_ports)
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -40,10 +42,15 @@ class CuttableLink:
             if refuse:
                 client.close()
                 continue
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
-                upstream.settimeout(None)
-            except OSError:
+            upstream = None
+            for port in self.ports:
+                try:
+                    upstream = socket.create_connection(("127.0.0.1", port), timeout=5)
+                    upstream.settimeout(None)
+                    break
+                except OSError:
+                    continue
+            if upstream is None:
                 client.close()
                 continue
             with self.lock:

@@ -29,7 +29,8 @@ def spec(client) -> dict:
 @pytest.fixture
 def openapi(spec) -> OpenAPI:
     # openapi-core decodes only text/plain among text types; the others would stay bytes.
-    text = {"text/markdown": plain_loads, "text/csv": plain_loads}
+    text = {"text/markdown": plain_loads, "text/csv": plain_loads,
+            "image/svg+xml": plain_loads}
     return OpenAPI.from_dict(spec, config=Config(extra_media_type_deserializers=text))
 
 

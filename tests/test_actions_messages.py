@@ -9,7 +9,7 @@ from chatapp.errors import Invalid, NotFound, TooLarge
 from chatapp.extensions import db
 from chatapp.models import Message
 from tests.unit_support import (  # noqa: F401
-    GUEST_NAME, NOW_Z, Emit, bus, count, fresh_scalar, login, wire)
+    GUEST_NAME, NOW_Z, Emit, bus, count, fresh_scalar, login, plain, wire)
 
 ROOM_1 = RoomRef(1, "community")
 
@@ -29,7 +29,8 @@ def test_room_message_is_committed_then_sent_to_the_room(bus, app):
     payload = do_send_message(ana.actor, ROOM_1, "  hello there \n")
 
     message = {"id": 1, "sender": "ana", "userId": wire(ana), "avatar": "a.png",
-               "content": "hello there", "timestamp": NOW_Z, **GUEST_NAME}
+               "content": "hello there", "timestamp": NOW_Z, **GUEST_NAME,
+               **plain("hello there")}
     assert payload == message
     assert bus.emits == [Emit("room:message:new", {"roomId": 1, "message": message},
                               to="room:1")]
@@ -91,11 +92,12 @@ def test_private_message_goes_to_every_tab_of_both_users(bus, app):
 
     sent = do_send_private_message(ana.actor, ben.actor.user_id, " psst ")
 
-    assert sent == {"id": 1, "to": wire(ben), "content": "psst", "timestamp": NOW_Z}
+    assert sent == {"id": 1, "to": wire(ben), "content": "psst", "timestamp": NOW_Z,
+                    "html": "<p>psst</p>"}
     assert bus.emits == [
         Emit("message:private", {"id": 1, "from": wire(ana), "to": wire(ben), "sender": "ana",
                                  "avatar": "a.png", "content": "psst", "timestamp": NOW_Z,
-                                 **GUEST_NAME},
+                                 **GUEST_NAME, **plain("psst")},
              to="user:2"),
         Emit("message:private:sent", sent, to="user:1"),
     ]

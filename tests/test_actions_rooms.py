@@ -10,7 +10,17 @@ from chatapp.errors import Invalid, NotFound, NotMember, TooLarge
 from chatapp.extensions import db
 from chatapp.models import Room, RoomPresence
 from chatapp.models.room import ROOM_KIND_EVENT
-from tests.unit_support import GUEST_NAME, NOW_Z, Emit, bus, count, login, user, wire  # noqa: F401
+from tests.unit_support import (  # noqa: F401
+    GUEST_NAME,
+    NOW_Z,
+    Emit,
+    bus,
+    count,
+    login,
+    plain,
+    user,
+    wire,
+)
 
 
 def presence() -> set[tuple[str, int]]:
@@ -85,7 +95,7 @@ def test_history_holds_the_stored_messages_oldest_first(bus):
     assert bus.emits[0] == Emit("room:history", {"roomId": 2, "messages": [first, second]},
                                 to="sid-a")
     assert first == {"id": 1, "sender": "ana", "userId": wire(ana), "avatar": None, "content": "one",
-                     "timestamp": NOW_Z, **GUEST_NAME}
+                     "timestamp": NOW_Z, **GUEST_NAME, **plain("one")}
 
 
 def test_history_is_capped_at_the_history_limit(bus, app):

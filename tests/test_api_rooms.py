@@ -7,7 +7,7 @@ from chatapp import create_app
 from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
 from chatapp.actions.rooms import do_join_room
 from chatapp.extensions import db
-from tests.unit_support import GUEST_NAME, NOW_Z, bus, default_rooms, login, wire  # noqa: F401
+from tests.unit_support import GUEST_NAME, NOW_Z, bus, default_rooms, login, plain, wire  # noqa: F401
 
 
 def error(code: str, message: str | None = None):
@@ -61,10 +61,10 @@ def test_room_messages_newest_first_in_the_message_shape(client, bus):
     assert response.status_code == 200
     assert response.get_json() == {"messages": [
         {"id": 2, "sender": "ana", "userId": wire(ana), "avatar": "a.png", "content": "second",
-         **GUEST_NAME, "timestamp": NOW_Z},
+         **GUEST_NAME, "timestamp": NOW_Z, **plain("second")},
         {"id": 1, "sender": "ana", "userId": wire(ana), "avatar": "a.png", "content": "first",
          **GUEST_NAME,
-         "timestamp": NOW_Z},
+         "timestamp": NOW_Z, **plain("first")},
     ], "nextBefore": None, "nextAfter": None}
 
 
@@ -170,10 +170,10 @@ def test_conversation_holds_only_messages_between_the_two_users(client, bus):
     assert response.status_code == 200
     assert response.get_json() == {"messages": [
         {"id": 3, "from": wb, "to": wa, "sender": "ben", "avatar": None, "content": "hi ana",
-         **GUEST_NAME, "timestamp": NOW_Z},
+         **GUEST_NAME, "timestamp": NOW_Z, **plain("hi ana")},
         {"id": 1, "from": wa, "to": wb, "sender": "ana", "avatar": "a.png", "content": "hi ben",
          **GUEST_NAME,
-         "timestamp": NOW_Z},
+         "timestamp": NOW_Z, **plain("hi ben")},
     ], "nextBefore": None, "nextAfter": None}
     mine = client.get(f"/api/conversations/{b}/messages",
                       headers={"Authorization": f"Bearer {ana.token}"})

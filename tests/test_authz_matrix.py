@@ -36,7 +36,7 @@ from tests.authz_matrix_support import (  # noqa: F401 (fixtures)
 )
 
 CELLS = {"OK": ALLOW, "NLI": "not_logged_in", "NF": "not_found", "FB": "forbidden",
-         "BAN": "banned", "MUT": "muted", "NM": "not_member"}
+         "BAN": "banned", "MUT": "muted", "NM": "not_member", "CF": "conflict"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,19 @@ HOST        = "NLI  FB    FB     FB        FB    FB     FB        OK    OK"  # n
 IN_EVENT    = "NM   OK    OK     OK        OK    NM     OK        OK    OK"  # noqa: E221
 POST_EVENT  = "NM   OK    OK     OK        MUT   NM     OK        OK    OK"  # noqa: E221
 JOIN_EVENTS = "OK   OK    OK     OK        OK    BAN    OK        OK    OK"  # noqa: E221
+# The event's stage: the audience asks and votes (not while muted or banned), reads (not
+# banned); staff (host, moderators, admins) mark, open and close polls, pin, decide held
+# messages; only the host (or an admin) switches moderated chat. Reactions need a joined socket.
+AUDIENCE    = "NLI  OK    OK     OK        MUT   BAN    OK        OK    OK"  # noqa: E221
+READ_STAGE  = "NLI  OK    OK     OK        OK    BAN    OK        OK    OK"  # noqa: E221
+STAFF       = "NLI  FB    FB     FB        FB    FB     OK        OK    OK"  # noqa: E221
+NOT_VOTED   = "NLI  CF    CF     CF        MUT   BAN    CF        CF    CF"  # noqa: E221
+# Editing the victim's den message: nobody but its author (not a caller here), moderators,
+# owners and admins included; the muted are refused as muted first.
+EDIT_DEN    = "NLI  NM    FB     NM        MUT   NM     FB        FB    FB"  # noqa: E221
+EDIT_DEN_R  = "NLI  NF    FB     NF        MUT   NF     FB        FB    FB"  # noqa: E221
+REACT_DEN_R = "NLI  NF    OK     NF        MUT   NF     OK        OK    OK"  # noqa: E221
+READ_EVENT  = "NLI  OK    OK     OK        OK    BAN    OK        OK    OK"  # noqa: E221
 
 DEN, PLAZA, EVENT = {"roomId": W.den}, {"roomId": W.plaza}, {"eventId": W.event}
 
@@ -104,6 +117,20 @@ MATRIX: dict[str, Row] = {
     "leaveEvent": sock(IN_EVENT, prep=JOIN_EVENT),
     "typing": sock(POST_EVENT, True, prep=JOIN_EVENT),
     "getActiveEvents": sock(EVERYONE),
+    # --- the event's stage ------------------------------------------------------------------
+    "askQuestion": sock(AUDIENCE, {**EVENT, "text": "how?"}),
+    "voteQuestion": sock(AUDIENCE, {**EVENT, "questionId": W.event_question}),
+    "markQuestion": sock(STAFF, {**EVENT, "questionId": W.event_question, "pinned": True}),
+    "getQuestions": sock(READ_STAGE, EVENT),
+    "openPoll": sock(STAFF, {**EVENT, "question": "what?", "options": ["x", "y"]}),
+    "votePoll": sock(AUDIENCE, {**EVENT, "pollId": W.event_poll, "choices": [0]}),
+    "closePoll": sock(STAFF, {**EVENT, "pollId": W.event_poll}),
+    "getPolls": sock(READ_STAGE, EVENT),
+    "setAnnouncement": sock(STAFF, {**EVENT, "text": "hello all"}),
+    "react": sock(IN_EVENT, {"emoji": "👏"}, prep=JOIN_EVENT),
+    "decideHeldMessage": sock(STAFF, {**EVENT, "heldId": W.event_held, "decision": "reject"}),
+    "getHeldMessages": sock(READ_STAGE, EVENT),
+    "setModeratedChat": sock(HOST, {**EVENT, "on": True}),
     # --- moderation of community rooms (private den, public plaza) ---------------------------
     "room:message:delete": sock(MOD_DEN, {**DEN, "messageId": W.den_message}),
     "room:mute": sock(MOD_OPEN, {**PLAZA, "userId": W.victim, "seconds": 60}),
@@ -124,6 +151,19 @@ MATRIX: dict[str, Row] = {
     "unbanUser": sock(MOD_OPEN, {**EVENT, "userId": W.banned}),
     "setSlowMode": sock(MOD_OPEN, {**EVENT, "seconds": 5}),
     "setModerator": sock(OWN_OPEN, {**EVENT, "userId": W.victim, "isModerator": True}),
+    # --- message features (docs/protocol.md "Message features") --------------------------------
+    "room:message:edit": sock(EDIT_DEN, {**DEN, "messageId": W.den_message, "message": "mine"},
+                              prep=JOIN_DEN),
+    "room:message:react": sock(POST_DEN, {**DEN, "messageId": W.den_message, "emoji": "👍"},
+                               prep=JOIN_DEN),
+    "room:read": sock(SEE_DEN, DEN),
+    "PATCH /api/rooms/<room_id>/messages/<message_id>": rest(
+        EDIT_DEN_R, {"message": "mine"}, room_id=W.den, message_id=W.den_message),
+    "POST /api/rooms/<room_id>/messages/<message_id>/reactions": rest(
+        REACT_DEN_R, {"emoji": "👍"}, room_id=W.den, message_id=W.den_message),
+    "POST /api/rooms/<room_id>/read": rest(SEE_DEN, {}, room_id=W.den),
+    "POST /api/events/<event_id>/read": rest(READ_EVENT, {}, event_id=W.event),
+    "POST /api/uploads": rest(LOGGED_IN, {"a raw upload": "of a JSON file"}),
     # --- REST: accounts and events -----------------------------------------------------------
     "POST /api/auth/token": rest(EVERYONE, {"username": "the_victim",
                                             "password": "correct horse battery"}),
@@ -137,6 +177,24 @@ MATRIX: dict[str, Row] = {
     "PATCH /api/users/me": rest(LOGGED_IN, {"status": "away"}),
     "POST /api/events": rest(ACCOUNTS, {"name": "Another launch"}),
     "PATCH /api/events/<event_id>": rest(HOST, {"description": "changed"}, event_id=W.event),
+    # --- REST: the event's stage ------------------------------------------------------------
+    "POST /api/events/<event_id>/questions": rest(AUDIENCE, {"text": "how?"}, event_id=W.event),
+    "PATCH /api/events/<event_id>/questions/<question_id>": rest(
+        STAFF, {"pinned": True}, event_id=W.event, question_id=W.event_question),
+    "PUT /api/events/<event_id>/questions/<question_id>/vote": rest(
+        AUDIENCE, event_id=W.event, question_id=W.event_question),
+    "DELETE /api/events/<event_id>/questions/<question_id>/vote": rest(
+        NOT_VOTED, event_id=W.event, question_id=W.event_question),
+    "POST /api/events/<event_id>/polls": rest(STAFF, {"question": "what?", "options": ["x", "y"]},
+                                              event_id=W.event),
+    "PATCH /api/events/<event_id>/polls/<poll_id>": rest(
+        STAFF, {"closed": True}, event_id=W.event, poll_id=W.event_poll),
+    "PUT /api/events/<event_id>/polls/<poll_id>/vote": rest(
+        AUDIENCE, {"choices": [1]}, event_id=W.event, poll_id=W.event_poll),
+    "PUT /api/events/<event_id>/announcement": rest(STAFF, {"text": "hello"}, event_id=W.event),
+    "DELETE /api/events/<event_id>/announcement": rest(STAFF, event_id=W.event),
+    "PATCH /api/events/<event_id>/held/<held_id>": rest(
+        STAFF, {"decision": "approve"}, event_id=W.event, held_id=W.event_held),
     # --- REST moderation of the private den --------------------------------------------------
     "PATCH /api/rooms/<room_id>": rest(MOD_DEN, {"slowModeSeconds": 5}, room_id=W.den),
     "POST /api/rooms/<room_id>/bans": rest(MOD_DEN, {"userId": W.victim}, room_id=W.den),
@@ -197,8 +255,8 @@ def test_every_event_and_rest_write_has_a_row():
     assert not missing, f"add a MATRIX row for: {sorted(missing)}"
     assert not stale, f"MATRIX rows for nothing the server has: {sorted(stale)}"
     assert all(set(row.outcomes) == set(ROLES) for row in MATRIX.values())
-    assert all(set(row.path) <= {"room_id", "event_id", "user_id", "message_id"}
-               for row in MATRIX.values())
+    assert all(set(row.path) <= {"room_id", "event_id", "user_id", "message_id", "question_id",
+                                 "poll_id", "held_id"} for row in MATRIX.values())
 
 
 @pytest.mark.parametrize("action", [a for a in MATRIX if is_rest(a)])

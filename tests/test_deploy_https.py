@@ -183,7 +183,7 @@ class SocketThroughNginx:
         self.sio.on("*", self.record)
         self.sio.connect(site["url"], transports=[transport], wait_timeout=10)
 
-    def record(self, event, data=None):
+    def record(self, event, data=None, *_offset):  # the recovery offset is ignored
         with self.arrived:
             self.events.append((event, data))
             self.arrived.notify_all()

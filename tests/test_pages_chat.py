@@ -8,6 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from chatapp.actions.conversations import do_mark_conversation_read
 from chatapp.actions.messages import do_send_private_message
 from chatapp.extensions import db
 from chatapp.models import Event, Room, User
@@ -136,6 +137,12 @@ def test_conversation_page_shows_both_sides_to_its_two_people_only(app, client, 
     html = client.get(f"/conversations/{bob}").get_data(as_text=True)
     assert html.index("secret plans") < html.index("tell me more")
     assert page_data(html)["peer"]["userId"] == str(bob)  # a local user goes by its id in decimal
+    # Where alice had read up to: the page's "New messages" line goes after it.
+    assert page_data(html)["lastReadId"] is None  # nothing read yet
+    with app.app_context():
+        read_up_to = do_mark_conversation_read(Actor.of(db.session.get(User, alice)), bob)
+    html = client.get(f"/conversations/{bob}").get_data(as_text=True)
+    assert read_up_to and page_data(html)["lastReadId"] == read_up_to
     third = app.test_client()
     register(third, "cyril")
     assert "secret plans" not in third.get(f"/conversations/{bob}").get_data(as_text=True)
@@ -179,6 +186,18 @@ def test_event_form_errors_are_shown_next_to_their_field(app, client):
     assert response.status_code == 400
     assert field_error(response.get_data(as_text=True), "ends_at") == "Must be after the start"
     assert create_event_form(client, name="").status_code == 400
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+
+
+@pytest.mark.parametrize("starts_at, zone", [("0001-01-01T00:30", "Europe/Paris"),
+                                             ("9999-12-31T23:30", "America/New_York"),
+                                             ("0811-07-01T12:00", "UTC")])
+def test_event_form_refuses_dates_out_of_range_with_a_field_error(app, client, starts_at, zone):
+    register(client, "alice")
+    response = create_event_form(client, starts_at=starts_at, timezone=zone)
+    assert response.status_code == 400
+    assert "2000" in field_error(response.get_data(as_text=True), "starts_at")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
 

@@ -35,6 +35,13 @@ NOW_Z = "2026-01-02T03:04:05.678Z"
 # The name fields every user and message shape carries, for a guest (the bus logs in guests).
 GUEST_NAME = {"displayName": None, "isGuest": True}
 
+
+def plain(text: str) -> dict:
+    """The message features (``html``, ``editedAt``, ...) of a plain one-line message that
+    nobody edited, reacted to or answered."""
+    return {"html": f"<p>{text}</p>", "editedAt": None, "reactions": [], "replyTo": None,
+            "mentions": [], "attachments": []}
+
 DEFAULT_ROOMS = [
     (1, "CS Study Group", "academic"),
     (2, "Math Help", "academic"),

@@ -31,7 +31,7 @@ def is_reserved(name: str) -> bool:
 
 def check_username(username: object) -> str:
     """3-32 letters, digits, '.', '_' or '-', starting with a letter or digit; not reserved."""
-    if not isinstance(username, str) or not USERNAME_PATTERN.match(username.strip()):
+    if not isinstance(username, str) or not USERNAME_PATTERN.fullmatch(username.strip()):
         raise Invalid("username must be 3-32 letters, digits, '.', '_' or '-'",
                       fields={"username": "3-32 letters, digits, '.', '_' or '-'"})
     username = username.strip()

@@ -67,6 +67,7 @@ def do_create_event(actor: Actor, data: object) -> Event:
                       description=fields.get("description") or "",
                       starts_at=fields.get("starts_at"), ends_at=fields.get("ends_at"),
                       chat_before_start=fields.get("chat_before_start", False))
+    event.moderated_chat = fields.get("moderated_chat", False)
     try:
         db.session.commit()
     except IntegrityError:
@@ -107,7 +108,8 @@ def do_update_event(actor: Actor, event_id: str, data: object) -> Event:
     fields = check_event_fields(data, creating=False)
     if status_of(event) == CANCELLED and set(fields) - {"description"}:
         raise Conflict("a cancelled event cannot be changed")
-    for key in ("name", "description", "starts_at", "ends_at", "chat_before_start"):
+    for key in ("name", "description", "starts_at", "ends_at", "chat_before_start",
+                "moderated_chat"):
         if key in fields:
             setattr(event, key, fields[key])
     if "name" in fields:

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from chatapp.actions.catch_up import catch_up_pages
 from chatapp.actions.event_lifecycle import new_event
+from chatapp.actions.event_viewers import do_note_viewers
 from chatapp.actions.presence import enter_room, leave_room
 from chatapp.actions.typing import check_may_type
 from chatapp.errors import NotFound
@@ -12,10 +14,11 @@ from chatapp.extensions import db
 from chatapp.models import Event, Room
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import event_message_views
 from chatapp.realtime import broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
-from chatapp.serializers import event_summary, stored_event_message_payload
+from chatapp.serializers import event_summary
 from chatapp.timeutil import utcnow
 
 
@@ -41,24 +44,35 @@ def find_or_create_event(actor: Actor, event_id: str) -> Event:
     return event_queries.get_event(event_id)
 
 
-def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int | None) -> Event:
+def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int | None,
+                  after: int | None = None) -> Event:
     """Put socket ``sid`` in an event, leaving the one it was in (a socket is in at most one).
 
     Emits ``userJoined`` to the event (only to this socket if the user was already there in
-    another tab), ``eventHistory`` to the socket and ``events:update`` to everyone."""
+    another tab), ``eventHistory`` to the socket and ``events:update`` to everyone. The
+    history is the latest ``HISTORY_LIMIT`` messages, or with ``after`` every message after
+    that id, in catch-up pages (:mod:`chatapp.actions.catch_up`), each its own
+    ``eventHistory``."""
     event = find_or_create_event(actor, event_id)
     authz.check_can_see(actor, event.room)
     if leaving_room_id is not None and leaving_room_id != event.room_id:
         do_leave_event(sid, actor, leaving_room_id)
     already_in, user_was_there = enter_room(sid, actor.user_id, event.room_id)
     participants = event_queries.participants(event.room_id)
+    do_note_viewers(event.id, len(participants), joined_user_id=actor.user_id)
+    db.session.refresh(event)
     if not already_in:
         broadcast.user_joined_event(event.room_id, actor.username, participants, utcnow(),
                                     only_sid=sid if user_was_there else None)
-    history = [stored_event_message_payload(m) for m in
-               room_queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])]
+    limit = current_app.config["HISTORY_LIMIT"]
     summary = event_summary(event, *event_queries.event_counts(event))
-    broadcast.event_history(sid, history, participants, summary)
+    if after is None:
+        history = event_message_views(room_queries.room_history(event.room_id, limit))
+        broadcast.event_history(sid, history, participants, summary)
+    else:
+        for page in catch_up_pages(event.room_id, after, limit, event_message_views):
+            broadcast.event_history(sid, page.messages, participants, summary,
+                                    page.cursor_fields())
     if not already_in:
         broadcast.events_update(summary)
     return event

@@ -3,27 +3,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 
+from chatapp.actions.event_held import do_hold_message, is_held_for
+from chatapp.actions.mentions import mentioned_users, replace_mentions
+from chatapp.actions.message_parts import (
+    check_attachments,
+    check_content,
+    check_message_text,
+    check_reply_to,
+    payload_event_id,
+)
+from chatapp.actions.resends import (
+    AlreadySent,
+    private_message_sent,
+    room_message_sent,
+    sent_before,
+)
 from chatapp.errors import EventEnded, Forbidden, NotFound
 from chatapp.extensions import db
-from chatapp.models import Message, User
+from chatapp.models import Attachment, Event, Message, User
 from chatapp.models.event_status import CANCELLED, ENDED, chat_open, status_of
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.observability import metrics
 from chatapp.queries.events import event_of_room
+from chatapp.queries.messages import message_by_client_id
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
 from chatapp.serializers import (
+    attachment_payload,
     event_message_payload,
+    message_features,
     name_fields,
+    reply_quote,
     room_message_payload,
     wire_user_id,
 )
 from chatapp.timeutil import isoformat_z, utcnow
-from chatapp.validation import clean_text
+from chatapp.validation import optional_client_message_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,26 +53,38 @@ class RoomRef:
     kind: str
 
 
-def check_message_text(text: object) -> str:
-    return clean_text(text, "message", max_length=current_app.config["MAX_MESSAGE_LENGTH"])
-
-
 def store_message(*, sender_id: int, content: str, room_id: int | None = None,
-                  recipient_id: int | None = None):
-    """Insert and commit one message; return its id and timestamp. One INSERT, one COMMIT."""
+                  recipient_id: int | None = None, client_message_id: str | None = None,
+                  reply_to_id: int | None = None, mentions: list[User] = (),
+                  attachments: list[Attachment] = ()):
+    """Insert and commit one message (and its mentions); return its id and timestamp. One
+    INSERT, one COMMIT when it mentions no one. Raises :class:`AlreadySent` if the sender
+    already stored ``client_message_id``."""
     created_at = utcnow()
-    result = db.session.execute(insert(Message).values(
-        room_id=room_id, recipient_id=recipient_id, sender_id=sender_id, content=content,
-        created_at=created_at))
-    db.session.commit()
+    try:
+        result = db.session.execute(insert(Message).values(
+            room_id=room_id, recipient_id=recipient_id, sender_id=sender_id, content=content,
+            created_at=created_at, client_message_id=client_message_id,
+            reply_to_id=reply_to_id))
+        if mentions:
+            replace_mentions(result.inserted_primary_key[0], list(mentions))
+        for attachment in attachments:
+            attachment.message_id = result.inserted_primary_key[0]
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if client_message_id is None or message_by_client_id(sender_id, client_message_id) is None:
+            raise  # not the race this index exists for
+        raise AlreadySent() from None
     metrics.message_stored("private" if recipient_id is not None else "room")
     return result.inserted_primary_key[0], created_at
 
 
-def check_chat_open(room: RoomRef) -> None:
-    """An event's chat takes messages only while live (or before start, if the host allows)."""
+def check_chat_open(room: RoomRef) -> Event | None:
+    """An event's chat takes messages only while live (or before start, if the host allows).
+    Returns the event (None for a community room)."""
     if room.kind != ROOM_KIND_EVENT:
-        return
+        return None
     event = event_of_room(room.id)
     if event is None:
         raise NotFound("this event no longer exists")
@@ -62,6 +93,7 @@ def check_chat_open(room: RoomRef) -> None:
         if status in (ENDED, CANCELLED):
             raise EventEnded(f"the event is {status}; its chat is closed")
         raise Forbidden("the chat opens when the event starts")
+    return event
 
 
 def check_may_post(actor: Actor, room_id: int, client_ip: str | None) -> None:
@@ -75,41 +107,89 @@ def check_may_post(actor: Actor, room_id: int, client_ip: str | None) -> None:
 
 
 def do_send_message(actor: Actor, room: RoomRef, text: object, *,
-                    client_ip: str | None = None) -> dict:
+                    client_ip: str | None = None, client_message_id: object = None,
+                    reply_to: object = None, attachments: object = None) -> dict:
     """Store a message in a room (community room or event chat), then broadcast it to the room
-    in that room's protocol: ``room:message:new`` or ``newMessage``. Returns what was sent."""
-    content = check_message_text(text)
-    check_chat_open(room)
+    in that room's protocol: ``room:message:new`` or ``newMessage``, and ``mention`` to each
+    user its ``@name``s name (who may read the room). ``reply_to``: the id of the message of
+    the same room it answers (its quote goes with the message); ``attachments``: ids of the
+    sender's uploads it carries (then the text may be empty). Returns what was sent.
+
+    Idempotent per ``client_message_id``: a retry of a message this sender already stored
+    under that id returns the stored message and stores and broadcasts nothing (not even
+    counted against rate limits), even if the first send is still being committed.
+
+    In a moderated event's chat a non-staff message is held for review instead (see
+    :mod:`chatapp.actions.event_held`): what is returned then carries ``held: true``."""
+    client_id = optional_client_message_id(client_message_id)
+    files = check_attachments(actor, attachments)
+    content = check_content(text, files)
+    earlier = sent_before(actor, client_id, room_id=room.id)
+    if earlier is not None:
+        return room_message_sent(room.kind, earlier)
+    event = check_chat_open(room)
     check_may_post(actor, room.id, client_ip)
-    message_id, created_at = store_message(sender_id=actor.user_id, content=content,
-                                           room_id=room.id)
+    original = check_reply_to(room.id, reply_to)
+    if event is not None and is_held_for(actor, event, room.id):
+        return do_hold_message(actor, event, content)
+    mentioned = mentioned_users(actor.user_id, room.id, content)
+    try:
+        message_id, created_at = store_message(
+            sender_id=actor.user_id, content=content, room_id=room.id,
+            client_message_id=client_id,
+            reply_to_id=original.id if original is not None else None, mentions=mentioned,
+            attachments=files)
+    except AlreadySent:
+        return room_message_sent(room.kind, sent_before(actor, client_id, room_id=room.id))
+    features = message_features(
+        content, reply_to=reply_quote(original) if original is not None else None,
+        mentions=[wire_user_id(u) for u in mentioned],
+        attachments=[attachment_payload(a) for a in files])
     if room.kind == ROOM_KIND_EVENT:
-        payload = event_message_payload(message_id, actor, content, created_at)
+        payload = event_message_payload(message_id, actor, content, created_at, features)
         broadcast.event_message_new(room.id, payload)
+        event_id = payload_event_id(room.id) if mentioned else None
     else:
-        payload = room_message_payload(message_id, actor, content, created_at)
+        payload = room_message_payload(message_id, actor, content, created_at, features)
         broadcast.room_message_new(room.id, payload)
+        event_id = None
+    for user in mentioned:
+        broadcast.mention(user.id, room.id, event_id, payload)
     return payload
 
 
+
+
 def do_send_private_message(actor: Actor, recipient_id: int, text: object, *,
-                            client_ip: str | None = None) -> dict:
+                            client_ip: str | None = None,
+                            client_message_id: object = None) -> dict:
     """Store a private message, then ``message:private`` to every socket of the recipient and
     ``message:private:sent`` to every socket of the sender. An offline recipient reads it later
-    from the conversation history."""
+    from the conversation history. Idempotent per ``client_message_id``, as
+    :func:`do_send_message` is."""
+    client_id = optional_client_message_id(client_message_id)
     content = check_message_text(text)
+    earlier = sent_before(actor, client_id, recipient_id=recipient_id)
+    if earlier is not None:
+        return private_message_sent(earlier)
     ratelimit.check("RATE_LIMIT_MESSAGES", f"user:{actor.user_id}", guest=actor.is_guest)
     ratelimit.check("RATE_LIMIT_PER_IP", client_ip and f"ip:{client_ip}")
     recipient = db.session.get(User, recipient_id)
     if recipient is None:
         raise NotFound(f"user {recipient_id} does not exist")
-    message_id, created_at = store_message(sender_id=actor.user_id, content=content,
-                                           recipient_id=recipient.id)
+    try:
+        message_id, created_at = store_message(sender_id=actor.user_id, content=content,
+                                               recipient_id=recipient.id,
+                                               client_message_id=client_id)
+    except AlreadySent:
+        return private_message_sent(sent_before(actor, client_id, recipient_id=recipient_id))
     timestamp, to = isoformat_z(created_at), wire_user_id(recipient)
+    features = message_features(content)
     broadcast.private_message(recipient.id, {
         "id": message_id, "from": wire_user_id(actor), "to": to, "sender": actor.username,
         "avatar": actor.avatar, "content": content, "timestamp": timestamp,
-        **name_fields(actor)})
-    sent = {"id": message_id, "to": to, "content": content, "timestamp": timestamp}
+        **name_fields(actor), **features})
+    sent = {"id": message_id, "to": to, "content": content, "timestamp": timestamp,
+            "html": features["html"]}
     broadcast.private_message_sent(actor.user_id, sent)
     return sent

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
 
+from chatapp.actions.event_viewers import do_note_viewers
+from chatapp.actions.recovery_sessions import persist_sessions
 from chatapp.errors import NotMember
 from chatapp.extensions import db
 from chatapp.models import Connection, Room, RoomPresence, ServerProcess, User
@@ -85,6 +87,7 @@ def announce_departure(room: Room, user_id: int, username: str, *, user_gone: bo
         if user_gone:
             broadcast.user_left_event(room.id, username, participants, now)
         if event is not None:
+            do_note_viewers(event.id, len(participants))
             broadcast.events_update(event_summary(event, *event_queries.event_counts(event)))
         return
     if user_gone:
@@ -155,6 +158,7 @@ def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
             continue
         sids = db.session.scalars(
             select(Connection.sid).where(Connection.process_id == process_id)).all()
+        persist_sessions(list(sids))  # their clients may resume on a live process
         do_remove_sockets(list(sids))
         cleared += len(sids)
         db.session.execute(delete(ServerProcess).where(ServerProcess.id == process_id))

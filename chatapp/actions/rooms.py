@@ -1,8 +1,11 @@
 """Joining, leaving and creating community rooms."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
 
+from chatapp.actions.catch_up import catch_up_pages
 from chatapp.actions.presence import enter_room, leave_room
 from chatapp.errors import NotFound
 from chatapp.extensions import db
@@ -11,10 +14,11 @@ from chatapp.models.moderation import ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.queries import presence as presence_queries
 from chatapp.queries import rooms as room_queries
+from chatapp.queries.message_views import room_message_views
 from chatapp.realtime import broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
-from chatapp.serializers import message_payload, room_summary, user_payload
+from chatapp.serializers import room_summary, user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 from chatapp.validation import clean_text, optional_text, require_bool
 
@@ -34,14 +38,45 @@ def check_community_room(room_id: int, viewer: Actor | None) -> Room:
 
 
 def do_join_room(sid: str, actor: Actor, room_id: int) -> tuple[Room, list[dict]]:
-    """Put socket ``sid`` in a room. Emits ``room:history`` to it, ``room:user:joined`` to the
-    room (only to this socket if the user was already there in another tab) and
-    ``rooms:update`` to everyone. Joining twice just sends the history again."""
+    """Put socket ``sid`` in a room. Emits ``room:history`` (the latest ``HISTORY_LIMIT``
+    messages) to it, ``room:user:joined`` to the room (only to this socket if the user was
+    already there in another tab) and ``rooms:update`` to everyone. Joining twice just sends
+    the history again."""
+    def latest(room: Room) -> list[dict]:
+        history = room_message_views(
+            room_queries.room_history(room.id, current_app.config["HISTORY_LIMIT"]))
+        broadcast.room_history(sid, room.id, history)
+        return history
+
+    room, history = _join_room(sid, actor, room_id, latest)
+    return room, history
+
+
+def do_join_room_after(sid: str, actor: Actor, room_id: int,
+                       after: int) -> tuple[Room, list[dict], int | None]:
+    """:func:`do_join_room`, but the history is every message after the id ``after``, sent as
+    catch-up pages (:mod:`chatapp.actions.catch_up`). Returns the room, the messages sent and
+    where to continue (None when the socket has them all)."""
+    next_after: list[int | None] = [None]
+
+    def catch_up(room: Room) -> list[dict]:
+        history: list[dict] = []
+        for page in catch_up_pages(room.id, after, current_app.config["HISTORY_LIMIT"],
+                                   room_message_views):
+            broadcast.room_history(sid, room.id, page.messages, page.cursor_fields())
+            history += page.messages
+            next_after[0] = page.next_after
+        return history
+
+    room, history = _join_room(sid, actor, room_id, catch_up)
+    return room, history, next_after[0]
+
+
+def _join_room(sid: str, actor: Actor, room_id: int,
+               send_history: Callable[[Room], list[dict]]) -> tuple[Room, list[dict]]:
     room = check_community_room(room_id, actor)
     already_in, user_was_there = enter_room(sid, actor.user_id, room.id)
-    history = [message_payload(m) for m in
-               room_queries.room_history(room.id, current_app.config["HISTORY_LIMIT"])]
-    broadcast.room_history(sid, room.id, history)
+    history = send_history(room)
     if not already_in:
         broadcast.room_user_joined(room.id, user_payload(actor), isoformat_z(utcnow()),
                                    only_sid=sid if user_was_there else None)

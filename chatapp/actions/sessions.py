@@ -9,7 +9,7 @@ from chatapp.actions.accounts import account_named, is_reserved, is_safe_url
 from chatapp.actions.host_users import do_user_for_credential
 from chatapp.actions.presence import do_remove_socket, lock_users
 from chatapp.cluster.process_registry import current_process_id
-from chatapp.errors import AuthFailed, Invalid
+from chatapp.errors import AuthFailed, Invalid, RateLimited
 from chatapp.extensions import db
 from chatapp.models import Connection, User
 from chatapp.observability import metrics
@@ -66,20 +66,24 @@ def free_guest_name(wanted: str) -> str:
 
 
 def resolve_login_user(*, token: object, username: object, avatar: object,
-                       current: Actor | None) -> User:
+                       current: Actor | None, client_ip: str | None = None) -> User:
     """The user a ``user:login`` acts as (not yet committed if new).
 
     A token names an existing identity (a host-app JWT may name someone new, who is created
     with ``username``/``avatar`` when its claims have none); without one, a socket already
     identified (by its handshake or an earlier login) keeps its identity, and any other socket
     becomes a new guest under a name nobody online is using. A bare name never resumes an
-    identity: that would let anyone read another guest's private messages.
+    identity: that would let anyone read another guest's private messages. A new guest counts
+    against ``RATE_LIMIT_GUEST_CREATE`` for ``client_ip``, as the browser's guest form does
+    (each one is a new row).
     """
     if token:
         return do_user_for_credential(token, name=username, avatar=avatar)
     if current is not None:
         return db.session.get(User, current.user_id)
-    return new_guest(username, avatar)
+    guest = new_guest(username, avatar)  # the name is checked first: a typo costs no quota
+    ratelimit.check("RATE_LIMIT_GUEST_CREATE", client_ip and f"ip:{client_ip}")
+    return guest
 
 
 def new_guest(username: object, avatar: object = None) -> User:
@@ -107,15 +111,16 @@ def do_create_guest(username: object, *, client_ip: str | None) -> User:
 
 
 def do_login(sid: str, *, token: object = None, username: object = None, avatar: object = None,
-             current: Actor | None = None, session_user: User | None = None) -> LoginResult:
+             current: Actor | None = None, session_user: User | None = None,
+             client_ip: str | None = None) -> LoginResult:
     """Make socket ``sid`` act as a user (named by a token, a browser session, or a new guest);
     emit ``rooms:list`` and ``user:session`` to it and ``user:online`` to everyone else if
     this is the user's first socket."""
     method = "session" if session_user else "token" if token else "resume" if current else "guest"
     try:
         user = session_user or resolve_login_user(token=token, username=username, avatar=avatar,
-                                                  current=current)
-    except (AuthFailed, Invalid):
+                                                  current=current, client_ip=client_ip)
+    except (AuthFailed, Invalid, RateLimited):
         db.session.rollback()
         metrics.login(method, ok=False)
         raise

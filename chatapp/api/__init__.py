@@ -1,7 +1,19 @@
 """The JSON REST API under ``/api``."""
 from flask import Blueprint, request
 
-from chatapp.api import auth, conversations, events, health, moderation, openapi, rooms
+from chatapp.api import (
+    auth,
+    conversations,
+    event_stage,
+    events,
+    health,
+    messages,
+    moderation,
+    openapi,
+    rooms,
+    search,
+    uploads,
+)
 from chatapp.api.params import optional_user
 from chatapp.errors import ChatError
 from chatapp.security import ratelimit
@@ -31,5 +43,9 @@ auth.register(api)
 health.register(api)
 conversations.register(api)
 events.register(api)
+event_stage.register(api)
 moderation.register(api)
+messages.register(api)
+search.register(api)
+uploads.register(api)
 openapi.register(api)

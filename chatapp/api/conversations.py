@@ -5,8 +5,8 @@ from flask import Blueprint
 
 from chatapp.api.params import current_user, page_args, page_body
 from chatapp.queries import conversations as conversation_queries
+from chatapp.queries.message_views import private_message_views
 from chatapp.queries.users import user_for_path
-from chatapp.serializers import private_message_payload
 
 
 def conversation_messages(user_id: str):
@@ -15,7 +15,7 @@ def conversation_messages(user_id: str):
     peer = user_for_path(user_id)
     args = page_args()
     messages = args.fetch(conversation_queries.conversation_page, me.id, peer.id)
-    return page_body([private_message_payload(m) for m in messages], args)
+    return page_body(private_message_views(messages), args)
 
 
 def register(bp: Blueprint) -> None:

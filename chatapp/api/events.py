@@ -1,7 +1,14 @@
 """``/api/events``: live events, their lifecycle, chat history and transcripts."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from chatapp.actions.event_lifecycle import (
     check_event,
@@ -11,10 +18,11 @@ from chatapp.actions.event_lifecycle import (
 from chatapp.api.params import current_actor, json_body, page_args, page_body
 from chatapp.errors import Invalid
 from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
+from chatapp.queries import event_stage, transcripts
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
-from chatapp.queries import transcripts
-from chatapp.serializers import event_summary, stored_event_message_payload
+from chatapp.queries.message_views import event_message_views
+from chatapp.serializers import event_summary, question_payload
 
 STATUS_FILTERS = {"live": [LIVE], "scheduled": [SCHEDULED], "ended": [ENDED],
                   "cancelled": [CANCELLED], "all": None}
@@ -26,7 +34,7 @@ def event_details(event) -> dict:
     latest = room_queries.room_history(event.room_id, current_app.config["HISTORY_LIMIT"])
     return {**event_summary(event, *event_queries.event_counts(event)),
             "participants": event_queries.participants(event.room_id),
-            "messages": [stored_event_message_payload(m) for m in latest]}
+            "messages": event_message_views(latest)}
 
 
 def list_events():
@@ -59,7 +67,7 @@ def event_messages(event_id: str):
     event = check_event(event_id)
     args = page_args()
     messages = args.fetch(room_queries.room_messages_page, event.room_id)
-    return page_body([stored_event_message_payload(m) for m in messages], args)
+    return page_body(event_message_views(messages), args)
 
 
 def event_transcript(event_id: str):
@@ -70,7 +78,9 @@ def event_transcript(event_id: str):
                       fields={"format": "unknown format"})
     mimetype, extension = transcripts.FORMATS[fmt]
     summary = event_summary(event, *event_queries.event_counts(event))
-    chunks = transcripts.render(fmt, summary, event_queries.iter_transcript_rows(event.room_id))
+    questions = [question_payload(q) for q in event_stage.questions(event.id)]
+    chunks = transcripts.render(fmt, summary, event_queries.iter_transcript_rows(event.room_id),
+                                questions)
     return Response(stream_with_context(chunks), content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{event.id}-transcript.{extension}"'})
 

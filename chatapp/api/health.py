@@ -9,6 +9,7 @@ import logging
 from flask import Blueprint, current_app
 from sqlalchemy import text
 
+from chatapp.cluster.lifecycle import shutting_down
 from chatapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ def redis_status() -> str:
 
 def health():
     checks = {"database": database_status(), "redis": redis_status()}
-    healthy = all(status in ("ok", "not_configured") for status in checks.values())
+    # A process shutting down takes no new clients: a balancer should send them elsewhere.
+    healthy = not shutting_down() and all(
+        status in ("ok", "not_configured") for status in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks}
     return body, (200 if healthy else 503)
 

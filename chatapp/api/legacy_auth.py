@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 
 from chatapp.actions.accounts import do_authenticate, do_logout
 from chatapp.actions.legacy_accounts import do_register_legacy
-from chatapp.api.params import current_user
+from chatapp.api.params import current_user, read_json
 from chatapp.errors import AuthFailed, ChatError, Conflict, Invalid, NotLoggedIn
 from chatapp.extensions import db
 from chatapp.models import User
@@ -89,7 +89,7 @@ def old_shape(view):
 
 
 def body_object() -> dict:
-    body = request.get_json(silent=True) if request.is_json else None
+    body = read_json()
     if not isinstance(body, dict):
         raise Invalid("send a JSON object with Content-Type: application/json")
     return body

@@ -3,7 +3,8 @@
 The document is kept in parts next to this module, in ``openapi/``: ``base.json`` holds the
 header and the shared components, and each other file the paths (and any components of its
 own) of one area of the API, so that areas can grow without touching one another's file.
-They are merged once per process; a key defined twice is an error, not a silent overwrite.
+They are merged once per process; an operation or component defined twice is an error, not a
+silent overwrite.
 ``tests/test_api_openapi.py`` fails when an endpoint is added without documenting it or a
 response stops matching its schema.
 """
@@ -22,9 +23,13 @@ BASE = "base.json"
 def _merge_into(target: dict, part: dict, where: str) -> None:
     """Add ``part``'s paths and components to ``target``; refuse a second definition."""
     for path, item in part.get("paths", {}).items():
-        if path in target["paths"]:
-            raise ValueError(f"{where}: path {path} is already documented")
-        target["paths"][path] = item
+        # Two parts may document different methods of one path (a room message is deleted
+        # by moderation and edited by its author); one operation twice is an error.
+        known = target["paths"].setdefault(path, {})
+        for method, operation in item.items():
+            if method in known:
+                raise ValueError(f"{where}: {method} {path} is already documented")
+            known[method] = operation
     for section, entries in part.get("components", {}).items():
         known = target.setdefault("components", {}).setdefault(section, {})
         for name, value in entries.items():

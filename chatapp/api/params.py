@@ -13,6 +13,7 @@ from chatapp.security.identity import (
     bearer_token,
     user_from_session,
 )
+from chatapp.validation import check_payload
 
 
 def int_arg(name: str, *, default: int | None = None, minimum: int = 1) -> int | None:
@@ -89,11 +90,29 @@ def current_actor() -> Actor:
     return Actor.of(current_user())
 
 
+def read_json() -> object | None:
+    """The parsed JSON body, or None if the request has none or it does not parse.
+
+    The body's size is capped before it is read (``MAX_BODY_BYTES``: 413 ``too_large``); JSON
+    nested deeper than the decoder's recursion limit, or deeper than
+    :data:`~chatapp.validation.MAX_PAYLOAD_DEPTH`, and strings that are not valid Unicode (a lone
+    ``\\ud800``) are ``invalid``: every API body passes here, so no view sees them."""
+    if not request.is_json:
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise Invalid("the body is nested too deep") from None
+    if body is not None:
+        check_payload(body, "body")
+    return body
+
+
 def json_body() -> object:
     """The parsed JSON body; malformed JSON or another content type is ``invalid``."""
     if not request.is_json:
         raise Invalid("send a JSON body with Content-Type: application/json")
-    body = request.get_json(silent=True)
+    body = read_json()
     if body is None:
         raise Invalid("the body is not valid JSON")
     return body

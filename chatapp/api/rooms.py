@@ -6,7 +6,8 @@ from flask import Blueprint
 from chatapp.actions.rooms import check_community_room
 from chatapp.api.params import optional_actor, page_args, page_body
 from chatapp.queries import rooms as room_queries
-from chatapp.serializers import message_payload, room_summary
+from chatapp.queries.message_views import room_message_views
+from chatapp.serializers import room_summary
 
 
 def list_rooms():
@@ -18,7 +19,7 @@ def room_messages(room_id: int):
     room = check_community_room(room_id, optional_actor())
     args = page_args()
     messages = args.fetch(room_queries.room_messages_page, room.id)
-    return page_body([message_payload(m) for m in messages], args)
+    return page_body(room_message_views(messages), args)
 
 
 def register(bp: Blueprint) -> None:

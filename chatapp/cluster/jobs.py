@@ -5,19 +5,25 @@ import logging
 import os
 import signal
 import socket as _socket
+import time
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from chatapp.actions.event_lifecycle import do_announce_due_statuses
+from chatapp.actions.guests import BATCH as GUEST_BATCH
+from chatapp.actions.guests import do_remove_stale_guests
 from chatapp.actions.presence import do_reap_dead_processes
+from chatapp.actions.recovery_sessions import do_prune_recovery
+from chatapp.cluster.lifecycle import begin_shutdown, shutting_down
 from chatapp.cluster.process_registry import beat, current_process_id, forget_process
 from chatapp.extensions import db, socketio
 from chatapp.models import ServerProcess
 
 log = logging.getLogger(__name__)
 _started_in_pid: int | None = None
-_shutting_down = False
+_guests_checked_at = float("-inf")  # monotonic time of this process's last guest cleanup
 
 
 def _pid_alive(pid: int) -> bool:
@@ -44,7 +50,7 @@ def dead_local_processes() -> list[str]:
 def presence_tick() -> None:
     """One round: refresh our heartbeat, clear the sockets of dead processes, and announce
     event status changes that time caused."""
-    if _shutting_down:
+    if shutting_down():
         return
     if not beat():
         # Our sockets were announced as gone and their rows deleted: close them so that their
@@ -54,11 +60,26 @@ def presence_tick() -> None:
         current_process_id()
     do_reap_dead_processes(current_process_id(), also_dead=dead_local_processes())
     do_announce_due_statuses()
+    do_prune_recovery()
+    remove_stale_guests_now_and_then()
+
+
+def remove_stale_guests_now_and_then() -> None:
+    """Guest cleanup (:mod:`chatapp.actions.guests`) once per ``GUEST_CLEANUP_INTERVAL``
+    seconds per process, not every tick: stale guests are days old, and a cleanup that
+    finds a full batch runs again at the next tick."""
+    global _guests_checked_at
+    now = time.monotonic()
+    if now - _guests_checked_at < current_app.config["GUEST_CLEANUP_INTERVAL"]:
+        return
+    _guests_checked_at = now
+    if do_remove_stale_guests() >= GUEST_BATCH:
+        _guests_checked_at = float("-inf")  # more are waiting
 
 
 def _presence_loop(app: Flask) -> None:
     interval = app.config["HEARTBEAT_INTERVAL"]
-    while not _shutting_down:  # a tick after shutdown began would register the process again
+    while not shutting_down():  # a tick after shutdown began would register the process again
         with app.app_context():
             try:
                 presence_tick()
@@ -82,35 +103,49 @@ def ensure_presence_job(app: Flask) -> None:
 
 def close_all_sockets(app: Flask) -> None:
     """Close every socket of this process as a network drop would: each disconnect handler
-    announces the departure and clears the presence rows, and clients reconnect (to a new
-    process) by themselves. Then this process's own row goes."""
-    global _shutting_down
-    _shutting_down = True
+    announces the departure and clears the presence rows (keeping the session resumable),
+    and clients reconnect (to a live process) by themselves. Then this process's own row goes."""
+    begin_shutdown()
     socketio.server.eio.disconnect()
     with app.app_context():
         try:
-            forget_process()
+            for attempt in range(3):
+                try:
+                    forget_process()
+                    break
+                except OperationalError:
+                    # Deleting the row cascades to sockets whose disconnect handlers (clients
+                    # that left at this very moment) may still hold their rows: PostgreSQL
+                    # can pick this delete as a deadlock's victim. They finish; try again.
+                    db.session.rollback()
+                    if attempt == 2:
+                        raise
+                    socketio.sleep(0.2)
         finally:
             db.session.remove()
 
 
 def install_graceful_shutdown(app: Flask) -> None:
-    """On SIGTERM, close the sockets before the server stops.
+    """On SIGTERM: first stop taking new connections, then hand the clients off.
 
-    Under gunicorn the worker's own SIGTERM handler runs next and stops the worker; its
-    graceful wait then ends at once because no websocket is left open (it would otherwise wait
-    the full graceful timeout, then drop the sockets without any leave being announced)."""
+    At once new handshakes are refused (503) and ``/api/health`` answers 503, and gunicorn's
+    own handler runs (its worker closes the listener within a second); only then are the
+    sockets closed, so a client reconnecting at once can only land on another process (where
+    it recovers its session). gunicorn's graceful wait then ends as soon as no websocket is
+    left open. Without gunicorn (``python wsgi.py``) the process exits after closing."""
     previous = signal.getsignal(signal.SIGTERM)
 
     def on_terminate(signum, frame):
+        begin_shutdown()
+        if callable(previous):
+            previous(signum, frame)
+
         def close_then_stop():
             try:
                 close_all_sockets(app)
             except Exception:
                 log.exception("closing sockets at shutdown failed")
-            if callable(previous):
-                previous(signum, frame)
-            else:
+            if not callable(previous):
                 os._exit(0)
 
         socketio.start_background_task(close_then_stop)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chatapp.extensions import db
@@ -34,6 +34,14 @@ class Event(db.Model):
     ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
     announced_status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The host's pinned announcement at the top of the chat (None: none pinned).
+    announcement: Mapped[str | None] = mapped_column(Text)
+    announcement_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Moderated chat: messages from anyone but staff wait for a moderator's approval.
+    moderated_chat: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The most people watching at once, and how many different people ever watched.
+    peak_viewers: Mapped[int] = mapped_column(Integer, default=0)
+    unique_viewers: Mapped[int] = mapped_column(Integer, default=0)
 
     room = relationship("Room")
     host = relationship("User")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chatapp.extensions import db
@@ -17,6 +17,8 @@ class Message(db.Model):
         Index("ix_messages_room_id_id", "room_id", "id"),
         Index("ix_messages_conversation", "sender_id", "recipient_id", "id"),
         Index("ix_messages_inbox", "recipient_id", "sender_id", "id"),
+        # One message per sender and client message id: a retried send finds the first.
+        Index("ix_messages_sender_client_id", "sender_id", "client_message_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -28,6 +30,13 @@ class Message(db.Model):
     # A moderator's deletion: the row stays for the record, but no one reads it any more.
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The sender's own id for the message (``clientMessageId``), so a retry is not stored twice.
+    client_message_id: Mapped[str | None] = mapped_column(String(64))
+    # Set by the author's edit (``content`` then holds the new text; no edit history kept).
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The message this one answers (same room, or same conversation), if any.
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"))
 
     room = relationship("Room", back_populates="messages")
     sender = relationship("User", foreign_keys=[sender_id], lazy="joined")

@@ -95,7 +95,7 @@ def trusted_request_id() -> str | None:
     if not current_app.config.get("PROXY_COUNT"):
         return None
     value = request.headers.get(REQUEST_ID_HEADER, "")
-    return value if _SAFE_REQUEST_ID.match(value) else None
+    return value if _SAFE_REQUEST_ID.fullmatch(value) else None
 
 
 def note_user(user_id: int | None) -> None:

@@ -180,7 +180,7 @@ def recovery(outcome: str) -> None:
     """One connection state recovery attempt: ``recovered`` (the missed events were
     replayed), ``expired`` (too old: the client starts afresh), ``failed``, or another short
     lower-case word; anything else is counted as ``other``."""
-    RECOVERIES.inc((outcome if _OUTCOME.match(outcome) else "other",))
+    RECOVERIES.inc((outcome if _OUTCOME.fullmatch(outcome) else "other",))
 
 
 def handler_finished(event: str, seconds: float) -> None:

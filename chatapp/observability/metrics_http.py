@@ -14,6 +14,7 @@ import logging
 
 from flask import Flask, Response, current_app, request
 from prometheus_client import CollectorRegistry, generate_latest
+
 # The classic text format (what generate_latest writes), which every Prometheus version reads.
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYPE
 from prometheus_client.multiprocess import MultiProcessCollector

@@ -6,7 +6,7 @@ rooms are shown only to their members: to anyone else they do not exist.
 """
 from flask import Blueprint
 
-from chatapp.pages import conversations, event_forms, events, lobby, rooms
+from chatapp.pages import conversations, event_forms, events, lobby, rooms, search
 
 pages = Blueprint("pages", __name__)
 
@@ -15,3 +15,4 @@ rooms.register(pages)
 conversations.register(pages)
 events.register(pages)
 event_forms.register(pages)
+search.register(pages)

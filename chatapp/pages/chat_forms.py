@@ -82,7 +82,12 @@ class EventForm(FlaskForm):
         if field.data is None:
             return None
         local = field.data.replace(tzinfo=self.zone())
-        return local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            # isoformat, not strftime: it writes years below 1000 with four digits, so the
+            # API's range check (not a parse error) answers for them.
+            return local.astimezone(timezone.utc).isoformat(timespec="seconds")
+        except OverflowError:  # near year 1 or 9999: out of range anyway; the API says so
+            return local.isoformat(timespec="seconds")
 
     def action_data(self, *, creating: bool) -> dict:
         """The fields as :func:`chatapp.actions.event_lifecycle` takes them (the API's names)."""

@@ -6,10 +6,12 @@ from flask import Blueprint, render_template
 from chatapp.errors import NotFound
 from chatapp.pages.auth import current_user, login_required
 from chatapp.pages.page_data import PAGE_HISTORY, history_window, last_id, page_data
+from chatapp.pages.sidebar import sidebar_context
 from chatapp.queries import conversations as conversation_queries
 from chatapp.queries import presence as presence_queries
+from chatapp.queries.message_views import features_of
 from chatapp.queries.users import user_by_wire_id
-from chatapp.serializers import user_payload
+from chatapp.serializers import user_payload, wire_user_id
 
 
 @login_required
@@ -23,9 +25,11 @@ def conversation(user_id: str):
         conversation_queries.conversation_page(me.id, peer.id, limit=PAGE_HISTORY + 1))
     return render_template(
         "conversation.html", peer=peer, peer_online=presence_queries.user_is_online(peer.id),
-        messages=messages,
+        messages=messages, features=features_of(messages), sidebar=sidebar_context(f"conversation:{wire_user_id(peer)}"),
         page_data=page_data(peer=user_payload(peer), nextBefore=next_before,
-                            lastId=last_id(messages)))
+                            lastId=last_id(messages),
+                            # The "New messages" line goes after what the viewer had read.
+                            lastReadId=conversation_queries.last_read_id(me.id, peer.id) or None))
 
 
 def register(bp: Blueprint) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from chatapp.extensions import socketio
 from chatapp.observability import metrics
+from chatapp.realtime import recovery_log
 from chatapp.serializers import event_times
 
 NAMESPACE = "/"
@@ -30,9 +31,15 @@ def user_channel(user_id: int) -> str:
 
 
 def send(event: str, data: Any, *, to: str | None = None, skip_sid: str | None = None) -> None:
-    """Emit ``event`` to ``to`` (a channel or socket id; everyone when None)."""
+    """Emit ``event`` to ``to`` (a channel or socket id; everyone when None).
+
+    The one seam of connection state recovery: unless the event is volatile (typing), it is
+    logged and goes out with its offset as a trailing argument, the same for every recipient
+    (see :mod:`chatapp.realtime.recovery_log`)."""
     metrics.emitted(event)
-    socketio.emit(event, data, to=to, skip_sid=skip_sid, namespace=NAMESPACE)
+    recovery_log.send_logged(
+        event, data, to, skip_sid,
+        lambda args: socketio.emit(event, args, to=to, skip_sid=skip_sid, namespace=NAMESPACE))
 
 
 def subscribe(sid: str, channel: str) -> None:
@@ -62,8 +69,10 @@ def refusal(sid: str, event: str, error: dict) -> None:
     send("error", {"event": event, **error}, to=sid)
 
 
-def room_history(sid: str, room_id: int, messages: list[dict]) -> None:
-    send("room:history", {"roomId": room_id, "messages": messages}, to=sid)
+def room_history(sid: str, room_id: int, messages: list[dict],
+                 cursor: dict | None = None) -> None:
+    """``cursor``: a catch-up page's ``{after, nextAfter, continues}`` (see actions.catch_up)."""
+    send("room:history", {"roomId": room_id, "messages": messages, **(cursor or {})}, to=sid)
 
 
 def room_joined(sid: str, room_id: int) -> None:
@@ -96,6 +105,32 @@ def rooms_new(summary: dict, *, only_user: int | None = None) -> None:
 
 def room_message_new(room_id: int, message: dict) -> None:
     send("room:message:new", {"roomId": room_id, "message": message}, to=room_channel(room_id))
+
+
+def room_message_updated(room_id: int, message: dict) -> None:
+    """Our addition: its author edited a message; the whole message, with ``editedAt``."""
+    send("room:message:updated", {"roomId": room_id, "message": message},
+         to=room_channel(room_id))
+
+
+def room_message_reactions(room_id: int, message_id: int, reactions: list[dict]) -> None:
+    """Our addition: a message's reactions after someone toggled one."""
+    send("room:message:reactions", {"roomId": room_id, "messageId": message_id,
+                                    "reactions": reactions}, to=room_channel(room_id))
+
+
+def mention(user_id: int, room_id: int, event_id: str | None, message: dict) -> None:
+    """Our addition: to every socket of a user a message named with ``@name``:
+    ``{roomId, eventId, message}`` (``eventId`` null for a community room)."""
+    send("mention", {"roomId": room_id, "eventId": event_id, "message": message},
+         to=user_channel(user_id))
+
+
+def room_read(user_id: int, room_id: int, event_id: str | None, last_read_id: int) -> None:
+    """Our addition: to every socket of the reader, so unread badges clear on every tab and
+    device: ``{roomId, eventId, lastReadId}``."""
+    send("room:read", {"roomId": room_id, "eventId": event_id, "lastReadId": last_read_id},
+         to=user_channel(user_id))
 
 
 def room_typing(room_id: int, user: dict, is_typing: bool, *, skip_sid: str) -> None:
@@ -154,9 +189,11 @@ def user_left_event(room_id: int, username: str, participants: list[str],
          to=room_channel(room_id))
 
 
-def event_history(sid: str, messages: list[dict], participants: list[str], event: dict) -> None:
-    send("eventHistory", {"messages": messages, "participants": participants, "event": event},
-         to=sid)
+def event_history(sid: str, messages: list[dict], participants: list[str], event: dict,
+                  cursor: dict | None = None) -> None:
+    """``cursor``: a catch-up page's ``{after, nextAfter, continues}`` (see actions.catch_up)."""
+    send("eventHistory", {"messages": messages, "participants": participants, "event": event,
+                          **(cursor or {})}, to=sid)
 
 
 def event_message_new(room_id: int, message: dict) -> None:

@@ -9,9 +9,12 @@ no work per delivery.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import socketio
 
 from chatapp.observability import metrics
+from chatapp.realtime import recovery_log
 
 # The events that carry a chat message to its readers (chat_messages_delivered_total).
 MESSAGE_EVENTS = frozenset({"room:message:new", "newMessage", "message:private"})
@@ -41,12 +44,27 @@ def local_recipients(manager: socketio.Manager, namespace: str, room, skip_sid) 
 class DeliveryCounting(socketio.Manager):
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None,
              **kwargs):
+        held = recovery_log.skipped_sids(data)
+        if held:  # sockets resuming a session get these events from the replay instead
+            skip_sid = [*(skip_sid if isinstance(skip_sid, list) else [skip_sid]), *held]
         if event in MESSAGE_EVENTS:
             sockets = local_recipients(self, namespace, to or room, skip_sid)
             if sockets:
                 metrics.messages_delivered(event, sockets)
         return super().emit(event, data, namespace, room=room, skip_sid=skip_sid,
                             callback=callback, to=to, **kwargs)
+
+
+class LoggedFirst:
+    """For a queue manager: this process's own emits reach its sockets only once their
+    recovery-log row is committed (see :func:`recovery_log.defer_local`), so the cluster's
+    order lock is held for the publish, never for the local fan-out."""
+
+    def _handle_emit(self, message):
+        if message.get("host_id") == self.host_id and recovery_log.defer_local(
+                partial(super()._handle_emit, message)):
+            return None
+        return super()._handle_emit(message)
 
 
 def make_client_manager(queue_url: str | None, channel: str) -> socketio.Manager:
@@ -62,6 +80,8 @@ def make_client_manager(queue_url: str | None, channel: str) -> socketio.Manager
         queue_class = socketio.ZmqManager
     else:
         queue_class = socketio.KombuManager
-    # MRO: Counting<Queue> -> <Queue> -> PubSubManager -> DeliveryCounting -> Manager.
-    counting = type(f"DeliveryCounting{queue_class.__name__}", (queue_class, DeliveryCounting), {})
+    # MRO: Counting<Queue> -> LoggedFirst -> <Queue> -> PubSubManager -> DeliveryCounting
+    # -> Manager.
+    counting = type(f"DeliveryCounting{queue_class.__name__}",
+                    (LoggedFirst, queue_class, DeliveryCounting), {})
     return counting(queue_url, channel=channel, write_only=False)

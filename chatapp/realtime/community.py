@@ -3,9 +3,15 @@ from __future__ import annotations
 
 from flask import request
 
+from chatapp.actions.catch_up import check_after
 from chatapp.actions.conversations import do_mark_conversation_read
 from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
-from chatapp.actions.rooms import do_create_room, do_join_room, do_leave_room
+from chatapp.actions.rooms import (
+    do_create_room,
+    do_join_room,
+    do_join_room_after,
+    do_leave_room,
+)
 from chatapp.actions.sessions import do_login, do_set_status
 from chatapp.actions.typing import do_private_typing, do_room_typing
 from chatapp.errors import AuthFailed, NotLoggedIn, NotMember
@@ -56,7 +62,8 @@ class CommunityHandlers:
         state = state_of(request.sid)
         try:
             result = do_login(request.sid, token=data.get("token"), username=data.get("username"),
-                              avatar=data.get("avatar"), current=state.actor)
+                              avatar=data.get("avatar"), current=state.actor,
+                              client_ip=client_ip())
         except AuthFailed as error:
             broadcast.auth_error(request.sid, error.message)
             raise
@@ -71,15 +78,24 @@ class CommunityHandlers:
         _, actor = logged_in()
         data = require_object(data)
         recipient = user_for_ref(data, "to")
-        return ok(message=do_send_private_message(actor, recipient.id, data.get("message"),
-                                                  client_ip=client_ip()))
+        return ok(message=do_send_private_message(
+            actor, recipient.id, data.get("message"), client_ip=client_ip(),
+            client_message_id=data.get("clientMessageId")))
 
     def on_room_join(self, data=None, *_):
+        """``{roomId, after?}``: with ``after``, the history is every message after that id
+        (catch-up pages) and the ack says where to continue (``nextAfter``)."""
         state, actor = logged_in()
-        room_id = require_int(require_object(data), "roomId")
-        room, history = do_join_room(request.sid, actor, room_id)
+        data = require_object(data)
+        room_id, after = require_int(data, "roomId"), check_after(data.get("after"))
+        if after is None:
+            room, history = do_join_room(request.sid, actor, room_id)
+            extra = {}
+        else:
+            room, history, next_after = do_join_room_after(request.sid, actor, room_id, after)
+            extra = {"nextAfter": next_after}
         state.rooms[room.id] = RoomRef(room.id, ROOM_KIND_COMMUNITY)
-        return ok(roomId=room.id, messages=history)
+        return ok(roomId=room.id, messages=history, **extra)
 
     def on_room_leave(self, data=None, *_):
         state, actor = logged_in()
@@ -92,7 +108,10 @@ class CommunityHandlers:
         state, actor = logged_in()
         data = require_object(data)
         room = joined_room(state, require_int(data, "roomId"))
-        return ok(message=do_send_message(actor, room, data.get("message"), client_ip=client_ip()))
+        return ok(message=do_send_message(actor, room, data.get("message"), client_ip=client_ip(),
+                                          client_message_id=data.get("clientMessageId"),
+                                          reply_to=data.get("replyTo"),
+                                          attachments=data.get("attachments")))
 
     def on_room_create(self, data=None, *_):
         state, actor = logged_in()

@@ -16,12 +16,13 @@ from time import perf_counter
 from flask import request
 from flask_socketio import Namespace
 
-from chatapp.errors import ChatError
+from chatapp.errors import ChatError, Invalid
 from chatapp.extensions import db
 from chatapp.observability import logs, metrics
 from chatapp.realtime import broadcast
 from chatapp.realtime.socket_state import has_state
 from chatapp.security.client_address import client_ip
+from chatapp.validation import check_payload
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ class ProtocolNamespace(Namespace):
             try:
                 if event == "disconnect":  # before the handler forgets who the socket was
                     log.info("socket disconnected")
+                else:
+                    args = checked_arguments(event, args)
                 result = method(*args)
                 if event == "connect":
                     log.info("socket connected", extra={"remote": client_ip()})
@@ -79,6 +82,20 @@ class ProtocolNamespace(Namespace):
                 db.session.remove()
                 metrics.handler_finished(event, perf_counter() - started)
         return run
+
+
+def checked_arguments(event: str, args: tuple) -> tuple:
+    """The event's arguments if every string in them is valid Unicode and they nest at most
+    :data:`~chatapp.validation.MAX_PAYLOAD_DEPTH` deep (raises :class:`Invalid` otherwise), so
+    no handler meets a lone surrogate. A handshake ``auth`` that fails is dropped instead: the
+    socket connects anonymously, as with no ``auth`` at all."""
+    try:
+        check_payload(args, "payload")
+    except Invalid:
+        if event == "connect":
+            return ()
+        raise
+    return args
 
 
 def refuse(event: str, error: ChatError, *, code: str | None = None) -> dict | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import request
 
+from chatapp.actions.catch_up import check_after
 from chatapp.actions.event_fields import check_event_id
 from chatapp.actions.events import (
     check_joinable,
@@ -54,6 +55,7 @@ class LiveEventHandlers:
     def on_join_event(self, data=None, *_):
         data = require_object(data)
         event_id = check_event_id(data.get("eventId"))
+        after = check_after(data.get("after"))  # catch up from a message id (ours)
         check_joinable(event_id)
         state = state_of(request.sid)
         if state.actor is None or renamed(state, data.get("username")):
@@ -62,7 +64,8 @@ class LiveEventHandlers:
             # guest under it: the old name leaves wherever it was.
             wanted = check_guest_name(data.get("username"))
             try:
-                result = do_login(request.sid, username=wanted, avatar=data.get("avatar"))
+                result = do_login(request.sid, username=wanted, avatar=data.get("avatar"),
+                                  client_ip=client_ip())
             except AuthFailed as error:  # guests not allowed: the old event, as for user:login
                 broadcast.auth_error(request.sid, error.message)
                 raise
@@ -71,13 +74,20 @@ class LiveEventHandlers:
                 state.event = None
             state.actor, state.guest_name_asked = result.actor, wanted
         leaving = state.event.id if state.event is not None else None
-        event = do_join_event(request.sid, state.actor, event_id, leaving_room_id=leaving)
+        event = do_join_event(request.sid, state.actor, event_id, leaving_room_id=leaving,
+                              after=after)
         state.event = RoomRef(event.room_id, ROOM_KIND_EVENT)
         return ok(eventId=event.id, user=state.actor.username)
 
     def on_send_message(self, text=None, *_):
+        """The old clients send the bare text; ours may send ``{text, clientMessageId}``."""
         state = state_of(request.sid)
-        return ok(message=do_send_message(state.actor, in_event(state), text, client_ip=client_ip()))
+        client_message_id = None
+        if isinstance(text, dict):
+            text, client_message_id = text.get("text"), text.get("clientMessageId")
+        return ok(message=do_send_message(state.actor, in_event(state), text,
+                                          client_ip=client_ip(),
+                                          client_message_id=client_message_id))
 
     def on_leave_event(self, *_):
         state = state_of(request.sid)

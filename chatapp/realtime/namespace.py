@@ -3,26 +3,57 @@ from __future__ import annotations
 
 from flask import request, session
 
+from chatapp.actions.messages import RoomRef
 from chatapp.actions.presence import do_remove_socket
+from chatapp.actions.recovery import do_resume_session
+from chatapp.actions.recovery_sessions import (
+    do_end_session,
+    do_start_session,
+    persist_sessions,
+)
 from chatapp.actions.sessions import do_login
+from chatapp.cluster.lifecycle import shutting_down
 from chatapp.errors import AuthFailed
-from chatapp.extensions import socketio
-from chatapp.realtime import broadcast
+from chatapp.extensions import db, socketio
+from chatapp.models.room import ROOM_KIND_COMMUNITY, ROOM_KIND_EVENT
+from chatapp.observability import metrics
+from chatapp.realtime import broadcast, recovery_log
 from chatapp.realtime.community import COMMUNITY_EVENTS, CommunityHandlers
 from chatapp.realtime.dispatch import ProtocolNamespace
+from chatapp.realtime.event_stage import STAGE_EVENTS, ReactionHandlers, StageHandlers
 from chatapp.realtime.live_events import LIVE_EVENT_EVENTS, LiveEventHandlers
+from chatapp.realtime.message_features import (
+    MESSAGE_FEATURE_EVENTS,
+    MessageFeatureHandlers,
+)
 from chatapp.realtime.moderation import MODERATION_EVENTS, ModerationHandlers
+from chatapp.realtime.recovery_server import take_handshake
 from chatapp.realtime.socket_state import forget, state_of
 from chatapp.security.identity import user_from_session
 
+# Disconnects after which a session is not resumed (as in socket.io): the server closed this
+# socket on purpose (logout, kick, a password change) or the client said goodbye.
+NOT_RESUMABLE = frozenset({"server disconnect", "client disconnect"})
 
-class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, ProtocolNamespace):
-    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS}
+
+class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
+                    MessageFeatureHandlers, StageHandlers, ReactionHandlers, ProtocolNamespace):
+    EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS,
+              **MESSAGE_FEATURE_EVENTS, **STAGE_EVENTS}
 
     def on_connect(self, auth=None):
-        """A handshake carrying ``auth: {token}`` is identified at once; a bad token gets
-        ``auth:error`` and the socket stays anonymous (it may still log in as a guest)."""
-        state_of(request.sid)  # from now on the socket is known (see ProtocolNamespace)
+        """A socket resuming its session (``auth: {pid, offset}``, see
+        :mod:`chatapp.realtime.recovery_server`) is who it was, where it was, and gets what it
+        missed. Otherwise a handshake carrying ``auth: {token}`` is identified at once; a bad
+        token gets ``auth:error`` and the socket stays anonymous (it may still log in as a
+        guest)."""
+        state = state_of(request.sid)  # from now on the socket is known (see ProtocolNamespace)
+        handshake = take_handshake(request.sid)
+        if handshake is not None and handshake.resume_after is not None:
+            self._resume(state, handshake)
+            return None
+        if handshake is not None:
+            do_start_session(request.sid, handshake.pid)
         token = auth.get("token") if isinstance(auth, dict) else None
         session_user = None if token else user_from_session(session)
         if not token and session_user is None:
@@ -35,11 +66,48 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers, Pr
         state_of(request.sid).actor = result.actor
         return None
 
-    def on_disconnect(self, *_):
+    def _resume(self, state, handshake) -> None:
+        sid = request.sid
         try:
-            do_remove_socket(request.sid)
+            resumed = do_resume_session(sid, handshake.pid)
+        except Exception:
+            # Never half-resumed: the client is told it starts afresh by a plain disconnect
+            # and reconnect would be worse than a socket with no identity, so it stays
+            # connected, unheld, and may log in again.
+            db.session.rollback()
+            recovery_log.forget_socket(sid)
+            metrics.recovery("failed")
+            raise
+        state.actor = resumed.actor
+        state.guest_name_asked = resumed.guest_name_asked
+        for room in resumed.rooms:
+            if room.kind == ROOM_KIND_EVENT:
+                state.event = RoomRef(room.id, ROOM_KIND_EVENT)
+            else:
+                state.rooms[room.id] = RoomRef(room.id, ROOM_KIND_COMMUNITY)
+        channels = [broadcast.room_channel(room.id) for room in resumed.rooms]
+        if resumed.actor is not None:
+            channels.append(broadcast.user_channel(resumed.actor.user_id))
+        recovery_log.replay(sid, handshake.pid, handshake.resume_after, channels,
+                            lambda event, data, offset: socketio.server.send_logged_event(
+                                sid, event, data, offset))
+        metrics.recovery("recovered")
+
+    def on_disconnect(self, reason=None, *_):
+        sid = request.sid
+        try:
+            if recovery_log.pid_of(sid) is not None:
+                if reason in NOT_RESUMABLE and not shutting_down():
+                    do_end_session(sid)  # logged out, kicked or closed by the client
+                else:
+                    state = state_of(sid)
+                    persist_sessions([sid], {sid: state.guest_name_asked})
+                    db.session.commit()
+            do_remove_socket(sid)
         finally:
-            forget(request.sid)
+            recovery_log.forget_socket(sid)
+            take_handshake(sid)
+            forget(sid)
 
 
 def register_sockets() -> None:

@@ -3,6 +3,10 @@
 // delete buttons. Each page says how its payloads look and what the viewer may do.
 import { announce } from "./announce.js";
 import { catchUp, fetchOlder } from "./catchup.js";
+import { wireMessageActions } from "./message-actions.js";
+import {
+  nameReplySenders, readReactions, setReactions, updateText,
+} from "./message-parts.js";
 import { MessageList, renderMessage } from "./messages.js";
 import { Scroller } from "./scroll.js";
 import { formatAll } from "./time.js";
@@ -11,8 +15,17 @@ export class ChatView {
   // normalize(payload) -> {id, userId, username, displayName, isGuest, avatar, content,
   // timestamp}; isMine(m); canDelete(m); apiUrl: the REST messages URL; nextBefore: the
   // cursor the page was rendered with; onDelete(id): asks the server to delete.
-  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete }) {
+  // lastReadId (optional): the newest message the viewer had read; the "New messages" line
+  // goes above the first newer one from someone else.
+  // can(m) -> {react, reply, edit}: the other actions the viewer has on a message; meId
+  // marks their reactions and mentions.
+  constructor({ normalize, isMine, canDelete, apiUrl, nextBefore, onDelete, lastReadId = null,
+    can = () => ({}), meId = null, onArrive = () => {} }) {
+    this.onArrive = onArrive; // (m, li) for each live message shown: mentions, notifications
     this.normalize = normalize;
+    this.can = can;
+    this.meId = meId;
+    this.raw = new Map(); // id -> the text as written (the page shows its rendering)
     this.isMine = isMine;
     this.canDelete = canDelete;
     this.apiUrl = apiUrl;
@@ -28,7 +41,16 @@ export class ChatView {
       onNearTop: () => this.loadOlder(),
     });
     formatAll(document);
+    wireMessageActions(this.list.el);
+    if (lastReadId != null) {
+      const first = this.list.items().find((li) => Number(li.dataset.id) > lastReadId
+        && !this.isMine({ userId: li.dataset.userId, username: li.dataset.username }));
+      if (first) this.list.markUnreadFrom(first);
+    }
     this.scroller.scrollToBottom();
+    // A link to one message (a search result): show it, loading older pages if need be.
+    const linked = /^#m(\d+)$/.exec(window.location.hash);
+    if (linked) this.jumpTo(Number(linked[1]));
     this.edge.addEventListener("click", (event) => {
       if (event.target.closest("button")) this.loadOlder();
     });
@@ -45,7 +67,61 @@ export class ChatView {
 
   element(payload) {
     const m = this.normalize(payload);
-    return { m, li: renderMessage(m, { mine: this.isMine(m), deletable: this.canDelete(m) }) };
+    this.raw.set(Number(m.id), m.content);
+    return { m, li: renderMessage(m, { mine: this.isMine(m), deletable: this.canDelete(m),
+      can: this.can(m), meId: this.meId }) };
+  }
+
+  // The text as written: from a payload this page saw, else as the server rendered the page.
+  rawText(id) {
+    return this.raw.get(Number(id)) ?? this.list.byId.get(Number(id))?.dataset.raw ?? null;
+  }
+
+  li(id) {
+    return this.list.byId.get(Number(id)) ?? null;
+  }
+
+  // An edit: the message's new text and its "edited" mark.
+  applyUpdate(payload) {
+    const m = this.normalize(payload);
+    const li = this.li(m.id);
+    if (!li) return;
+    this.raw.set(Number(m.id), m.content);
+    updateText(li, m);
+  }
+
+  // Rows the server rendered: names who reacted (once the page can name people), as live
+  // rows do.
+  nameReactions() {
+    this.list.el.querySelectorAll("li.message .reactions").forEach((row) => {
+      setReactions(row.closest("li.message"), readReactions(row), this.meId);
+    });
+    nameReplySenders(this.list.el);
+  }
+
+  applyReactions(messageId, reactions) {
+    const li = this.li(messageId);
+    if (li) setReactions(li, reactions, this.meId);
+  }
+
+  // Shows message `id` (a reply's original), loading older pages until it is there.
+  async jumpTo(id) {
+    for (let tries = 0; !this.list.has(id) && this.nextBefore != null && tries < 100; tries += 1) {
+      if (this.loadingOlder) await new Promise((resolve) => { setTimeout(resolve, 100); });
+      else await this.loadOlder();
+    }
+    const li = this.li(id);
+    if (!li) {
+      announce("The original message is no longer there.");
+      return;
+    }
+    this.scroller.stuck = false;
+    li.scrollIntoView({ block: "center" });
+    li.classList.remove("flash");
+    void li.offsetWidth; // restart the highlight
+    li.classList.add("flash");
+    li.tabIndex = -1;
+    li.focus({ preventScroll: true });
   }
 
   // The latest page from a (re)join: merged like any other, and when it reaches further back
@@ -61,15 +137,24 @@ export class ChatView {
   add(payloads, { live = false } = {}) {
     const added = [];
     const follow = payloads.some((p) => this.isMine(this.normalize(p)));
+    // Messages that arrive while the reader is away (another tab, scrolled up) get the
+    // "New messages" line above the first of them; writing oneself takes it away.
+    const away = live && (document.visibilityState !== "visible"
+      || !(this.scroller.stuck || this.scroller.atBottom()));
     this.scroller.appending(() => {
       for (const payload of payloads) {
         if (payload.id != null && this.list.has(payload.id)) continue;
         const { m, li } = this.element(payload);
-        if (this.list.insert(li)) added.push(m);
+        if (this.list.insert(li)) {
+          added.push(m);
+          if (away && !this.isMine(m) && !this.list.unreadLine) this.list.markUnreadFrom(li);
+        }
       }
       return added.length > 0;
     }, { follow: live && follow });
+    if (live && follow && this.list.unreadLine) this.list.markUnreadFrom(null);
     if (live) {
+      for (const m of added) this.onArrive(m, this.li(m.id));
       for (const m of added) {
         if (!this.isMine(m)) announce(`${m.displayName || m.username}: ${m.content}`);
       }

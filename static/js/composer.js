@@ -8,7 +8,9 @@ const HELP = "Enter sends, Shift+Enter starts a new line.";
 export class Composer {
   // `send(text)` resolves with the server's ack; `onTyping(hasText)` is told of every edit;
   // `errorContext()` gives describeError its context (e.g. the room's slow mode).
-  constructor({ send, onTyping = () => {}, errorContext = () => ({}) }) {
+  // `hasFiles()`: files are ready to go, so a message may be sent without words.
+  constructor({ send, onTyping = () => {}, errorContext = () => ({}), hasFiles = () => false }) {
+    this.hasFiles = hasFiles;
     this.form = document.getElementById("composer-form");
     this.box = document.getElementById("composer");
     this.button = document.getElementById("send");
@@ -18,6 +20,12 @@ export class Composer {
     this.onTyping = onTyping;
     this.errorContext = errorContext;
     this.reason = "Connecting…";
+    this.reply = null; // {id, name, excerpt}: the message the next one answers
+    this.replyBar = document.getElementById("reply-bar");
+    document.getElementById("reply-cancel")?.addEventListener("click", () => {
+      this.setReply(null);
+      this.focus();
+    });
     this.errorTimer = null;
     if (!this.form) return;
     this.noteEl.textContent = this.reason;
@@ -27,6 +35,11 @@ export class Composer {
     });
     this.box.addEventListener("keydown", (event) => {
       // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) is not "send".
+      if (event.key === "Escape" && this.reply) {
+        event.preventDefault();
+        this.setReply(null);
+        return;
+      }
       if (event.key === "Enter" && !event.shiftKey && !event.altKey && !event.ctrlKey
           && !event.metaKey && !event.isComposing) {
         event.preventDefault();
@@ -53,14 +66,15 @@ export class Composer {
   async submit() {
     if (!this.present || this.box.disabled) return;
     const text = this.box.value;
-    if (!text.trim()) return;
+    if (!text.trim() && !this.hasFiles()) return;
     // Cleared at once so the next message can be typed; put back if the server refuses.
     this.box.value = "";
     this.grow();
     this.onTyping(false);
-    const ack = await this.send(text);
+    const ack = await this.send(text, this.reply?.id ?? null);
     if (ack && ack.ok) {
       this.showError("");
+      this.setReply(null);
       return;
     }
     if (!this.box.value) {
@@ -96,5 +110,14 @@ export class Composer {
 
   focus() {
     this.box?.focus();
+  }
+
+  // The next message answers `reply` ({id, name, excerpt}), or nothing (null).
+  setReply(reply) {
+    this.reply = reply;
+    if (!this.replyBar) return;
+    this.replyBar.hidden = !reply;
+    document.getElementById("reply-bar-text").textContent = reply
+      ? `Replying to ${reply.name}: ${reply.excerpt}` : "";
   }
 }

@@ -1,32 +1,22 @@
 // Message elements and the list that holds them. An element built here looks exactly like
 // the server's `message_item` macro (templates/macros.html): change both together.
 // Everything a user wrote goes in as text (textContent / text nodes), never as markup.
-import { appendLinkified } from "./linkify.js";
+import { avatarElement, avatarImage } from "./avatars.js";
+import { daySeparator, dayKey } from "./days.js";
+import { attachmentsRow } from "./attachments.js";
+import {
+  actionsToolbar, editedMark, reactionsRow, replyQuote, textElement,
+} from "./message-parts.js";
 import { timeElement } from "./time.js";
+
+export { avatarElement, avatarImage } from "./avatars.js";
 
 export const DEFAULT_AVATAR = "/static/img/avatar.svg";
 const GROUP_MS = 5 * 60 * 1000; // a run of messages by one person within 5 min is one group
 
-// The avatar URL if it is safe for `src` (http(s) or a path on this site), else the default:
-// the same rule as the server's `safe_avatar`.
+// The avatar URL if it is safe for `src`, else the default picture.
 export function safeAvatar(url) {
-  if (typeof url !== "string") return DEFAULT_AVATAR;
-  const value = url.trim();
-  if (!value || /[\s"'<>\\`]/.test(value) || value.startsWith("//")) return DEFAULT_AVATAR;
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value);
-  return !scheme || ["http", "https"].includes(scheme[1].toLowerCase()) ? value : DEFAULT_AVATAR;
-}
-
-export function avatarElement(url, size = 32) {
-  const img = document.createElement("img");
-  img.className = "avatar";
-  img.src = safeAvatar(url);
-  img.alt = "";
-  img.width = size;
-  img.height = size;
-  img.loading = "lazy";
-  img.referrerPolicy = "no-referrer";
-  return img;
+  return avatarImage(url) ?? DEFAULT_AVATAR;
 }
 
 function span(className, text) {
@@ -45,10 +35,14 @@ export function senderNodes({ username, displayName, isGuest }) {
   return nodes;
 }
 
-// `m`: {id, userId, username, displayName?, isGuest?, avatar?, content, timestamp}.
-export function renderMessage(m, { mine = false, deletable = false } = {}) {
+// `m`: {id, userId, username, displayName?, isGuest?, avatar?, content, timestamp} and our
+// additions where the server sends them: html, editedAt, reactions, replyTo, mentions.
+// `can`: what the viewer may do with it ({react, reply, edit, del}); `meId` marks their
+// reactions and the messages that mention them.
+export function renderMessage(m, { mine = false, deletable = false, can = {}, meId = null } = {}) {
   const li = document.createElement("li");
   li.className = mine ? "message mine" : "message";
+  if (meId != null && (m.mentions || []).includes(meId)) li.classList.add("mentions-me");
   li.id = `m${m.id}`;
   li.dataset.id = String(m.id);
   if (m.userId != null) li.dataset.userId = String(m.userId);
@@ -60,23 +54,22 @@ export function renderMessage(m, { mine = false, deletable = false } = {}) {
   const meta = document.createElement("p");
   meta.className = "meta";
   meta.append(...senderNodes(m), " ", timeElement(m.timestamp));
-  const text = document.createElement("p");
-  text.className = "text";
-  appendLinkified(text, m.content);
-  body.append(meta, text);
-  li.append(avatarElement(m.avatar), body);
-
-  if (deletable) {
-    const actions = document.createElement("div");
-    actions.className = "message-actions";
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "delete-message";
-    button.append("Delete", span("visually-hidden", ` message by ${m.displayName || m.username}`));
-    actions.append(button);
-    li.append(actions);
-  }
+  if (m.editedAt) meta.append(" ", editedMark(m.editedAt));
+  body.append(meta);
+  if (m.replyTo) body.append(replyQuote(m.replyTo));
+  if (m.content || !m.attachments?.length) body.append(textElement(m));
+  if (m.attachments?.length) body.append(attachmentsRow(m.attachments));
+  if (m.reactions?.length) body.append(reactionsRow(m.reactions, meId));
+  li.append(avatarElement(m.avatar, 32, m), body);
+  const bar = actionsToolbar(m, { ...can, del: deletable });
+  if (bar) li.append(bar);
   return li;
+}
+
+// Our additions to a message payload, as renderMessage takes them.
+export function featuresOf(p) {
+  return { html: p.html ?? null, editedAt: p.editedAt ?? null, reactions: p.reactions ?? [],
+    replyTo: p.replyTo ?? null, mentions: p.mentions ?? [], attachments: p.attachments ?? [] };
 }
 
 // How a payload names its author: its own displayName / isGuest / avatar where it carries
@@ -97,6 +90,9 @@ export class MessageList {
     this.emptyEl = emptyEl;
     this.byId = new Map();
     for (const li of listEl.querySelectorAll("li.message[data-id]")) this.byId.set(idOf(li), li);
+    // The server's separators go by UTC: draw them again in the viewer's zone.
+    listEl.querySelectorAll("li.day-separator").forEach((li) => li.remove());
+    this.decorate();
   }
 
   has(id) {
@@ -134,8 +130,7 @@ export class MessageList {
     if (before) before.before(li);
     else this.el.append(li);
     this.byId.set(id, li);
-    this.regroup(li);
-    this.regroup(this.nextMessage(li));
+    this.decorate();
     this.updateEmpty();
     return li;
   }
@@ -143,10 +138,9 @@ export class MessageList {
   remove(id) {
     const li = this.byId.get(Number(id));
     if (!li) return false;
-    const next = this.nextMessage(li);
     li.remove();
     this.byId.delete(Number(id));
-    this.regroup(next);
+    this.decorate();
     this.updateEmpty();
     return true;
   }
@@ -167,18 +161,64 @@ export class MessageList {
     return next;
   }
 
-  // Shows the avatar and name only on the first message of a run by one person.
-  regroup(li) {
-    if (!li) return;
-    const prev = li.previousElementSibling;
-    const continued = Boolean(prev && prev.matches("li.message")
-      && prev.dataset.userId && prev.dataset.userId === li.dataset.userId
-      && new Date(li.dataset.time) - new Date(prev.dataset.time) < GROUP_MS);
-    li.classList.toggle("continued", continued);
+  // Day separators (in the viewer's zone) before the first message of each day, and the
+  // avatar and name shown only on the first message of a run by one person. One pass over
+  // the list: it holds a few hundred messages at most.
+  decorate() {
+    const keep = new Set();
+    let lastMessage = null; // for days: the previous message, whatever lies between
+    let runFrom = null; // for runs: the previous message, unless a notice or line came between
+    for (const child of [...this.el.children]) {
+      if (!child.matches("li.message")) {
+        if (!child.matches("li.day-separator")) runFrom = null;
+        continue;
+      }
+      const day = dayKey(child.dataset.time);
+      const newDay = !lastMessage || dayKey(lastMessage.dataset.time) !== day;
+      if (newDay) {
+        let separator = child.previousElementSibling;
+        if (!(separator?.matches("li.day-separator") && separator.dataset.day === day)) {
+          separator = daySeparator(child.dataset.time);
+          child.before(separator);
+        }
+        keep.add(separator);
+      }
+      const continued = Boolean(!newDay && runFrom && runFrom.dataset.userId
+        && runFrom.dataset.userId === child.dataset.userId
+        && new Date(child.dataset.time) - new Date(runFrom.dataset.time) < GROUP_MS);
+      child.classList.toggle("continued", continued);
+      lastMessage = child;
+      runFrom = child;
+    }
+    for (const separator of this.el.querySelectorAll("li.day-separator")) {
+      if (!keep.has(separator)) separator.remove();
+    }
+  }
+
+  // Kept for callers that regroup one element: the whole list is cheap to redo.
+  regroup() {
+    this.decorate();
   }
 
   updateEmpty() {
     if (this.emptyEl) this.emptyEl.hidden = this.el.childElementCount > 0;
+  }
+
+  // The "New messages" line before `li` (one at a time); `null` takes it away.
+  markUnreadFrom(li) {
+    this.el.querySelector("li.unread-line")?.remove();
+    if (li) {
+      const line = document.createElement("li");
+      line.className = "unread-line";
+      line.setAttribute("role", "separator");
+      line.append(span("", "New messages"));
+      li.before(line);
+    }
+    this.decorate();
+  }
+
+  get unreadLine() {
+    return this.el.querySelector("li.unread-line");
   }
 
   // What the page already knows of a user from a message of theirs (avatar, display name,
@@ -190,7 +230,7 @@ export class MessageList {
     const username = li.dataset.username;
     const shown = li.querySelector(".sender")?.textContent;
     return {
-      avatar: li.querySelector("img.avatar")?.getAttribute("src"),
+      avatar: li.querySelector("img.avatar")?.getAttribute("src") ?? null,
       displayName: shown && shown !== username ? shown : null,
       isGuest: Boolean(li.querySelector(".meta .badge")),
     };

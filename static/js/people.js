@@ -1,6 +1,6 @@
 // A room's people list (<ul id="people">), as the `person_row` macro writes it: who is in
 // the room, who is online, their role, and moderators' actions.
-import { avatarElement } from "./messages.js";
+import { avatarElement, avatarImage } from "./avatars.js";
 import { modActions } from "./moderation.js";
 import { presenceDot, setPresence } from "./presence.js";
 
@@ -98,7 +98,7 @@ export class PeopleList {
     li.dataset.username = user.username;
     li.dataset.displayName = user.displayName || "";
     li.dataset.guest = user.isGuest ? "true" : "false";
-    li.dataset.avatar = avatarElement(user.avatar).getAttribute("src");
+    li.dataset.avatar = avatarImage(user.avatar) ?? "";
     li.dataset.role = "";
     const shown = user.displayName || user.username;
     const name = document.createElement("span");
@@ -111,7 +111,7 @@ export class PeopleList {
       link.href = `/conversations/${encodeURIComponent(user.userId)}`;
       link.title = "Send a private message";
     }
-    link.append(avatarElement(user.avatar, 24), name, presenceDot(true));
+    link.append(avatarElement(user.avatar, 24, user), name, presenceDot(true));
     li.append(link);
     if (this.canModerate && !isMe) li.append(modActions(shown, user.userId));
     return li;

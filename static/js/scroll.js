@@ -1,5 +1,6 @@
 // The message scroller: sticks to the bottom while the reader is there; otherwise a new
-// message shows the "New messages ↓" button instead of pulling the view away. Older pages put
+// message shows the "New messages ↓" button instead of pulling the view away, and a reader
+// a screen or more up gets "Jump to latest ↓". Older pages put
 // above keep what the reader sees exactly in place. (The scroller has `overflow-anchor: none`:
 // this module does the anchoring, the browser must not do it a second time.)
 
@@ -10,9 +11,11 @@ export class Scroller {
     this.el = el;
     this.newButton = newButton;
     this.stuck = true;
+    this.unseen = false; // messages arrived below while the reader was up
     el.addEventListener("scroll", () => {
       this.stuck = this.atBottom();
       if (this.stuck) this.hideNew();
+      else this.showJump();
     }, { passive: true });
     newButton?.addEventListener("click", () => {
       this.scrollToBottom({ smooth: true });
@@ -42,7 +45,22 @@ export class Scroller {
   }
 
   hideNew() {
+    this.unseen = false;
     if (this.newButton) this.newButton.hidden = true;
+  }
+
+  // The button with the words for why it shows.
+  showButton(text) {
+    if (!this.newButton) return;
+    this.newButton.textContent = text;
+    this.newButton.hidden = false;
+  }
+
+  showJump() {
+    const el = this.el;
+    if (!this.unseen && el.scrollHeight - el.scrollTop - el.clientHeight > el.clientHeight) {
+      this.showButton("Jump to latest ↓");
+    }
   }
 
   // Runs `change` (which adds messages at the bottom). Follows them if the reader was at the
@@ -51,7 +69,10 @@ export class Scroller {
     const wasAtBottom = this.stuck || this.atBottom();
     const added = change();
     if (wasAtBottom || follow) this.scrollToBottom();
-    else if (added && this.newButton) this.newButton.hidden = false;
+    else if (added) {
+      this.unseen = true;
+      this.showButton("New messages ↓");
+    }
     return added;
   }
 

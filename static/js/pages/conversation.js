@@ -1,10 +1,11 @@
 // A private conversation: messages both ways (from any of my tabs too), typing both ways,
 // the peer's presence, and telling the server what has been read (badges clear everywhere).
 import { ChatView } from "../chat-view.js";
-import { authorOf } from "../messages.js";
+import { authorOf, featuresOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { setPresence } from "../presence.js";
+import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
@@ -32,8 +33,10 @@ const view = new ChatView({
     // Only the peer's own payloads describe the peer; mine describe the recipient, not me.
     return { id: p.id, userId: author.userId, username: author.username,
       ...(fromMe ? authorOf({}, me) : authorOf(p, author)),
-      content: p.content, timestamp: p.timestamp };
+      content: p.content, timestamp: p.timestamp, ...featuresOf(p) };
   },
+  meId: me.userId,
+  lastReadId: data.lastReadId ?? null,
   isMine: (m) => m.userId === me.userId,
   canDelete: () => false,
   onDelete: async () => false,
@@ -99,6 +102,7 @@ socket = connectSocket({
   },
 });
 composer.setEnabled(false, "Connecting…");
+wireSidebar(socket, { current: `conversation:${peer.userId}`, me });
 
 socket.on("message:private", (payload) => {
   if (payload.from !== peer.userId) return;

@@ -2,16 +2,26 @@
 // (live-event protocol: joinEvent, sendMessage, newMessage…), host controls shown per status,
 // and moderation by username.
 import { ChatView } from "../chat-view.js";
-import { authorOf } from "../messages.js";
+import { authorOf, featuresOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { EventClock } from "../event-clock.js";
 import { describeError } from "../errors.js";
 import { modActions, wireModeration } from "../moderation.js";
 import { readPageData } from "../page-data.js";
 import { wireSideToggle } from "../side-toggle.js";
+import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { Posting } from "../posting.js";
+import { readMarker } from "../reads.js";
+import { markMentions, wireMentionAutocomplete } from "../mentions.js";
+import { notifyMention, offerNotifications } from "../notify.js";
 import { shortTime } from "../time.js";
+import { getJSON } from "../api.js";
+import { PollBoard } from "../stage-polls.js";
+import { QuestionBoard } from "../stage-qa.js";
+import {
+  HeldMessages, showViewers, wireAnnouncement, wireModeratedToggle, wireReactions,
+} from "../stage-live.js";
 import { TypingIndicator, TypingSender } from "../typing.js";
 
 const data = readPageData();
@@ -37,7 +47,16 @@ const view = new ChatView({
       || (p.userId != null && view?.list.authorInfo(p.userId)) || {};
     return { id: p.id, userId: p.userId, username: p.username, ...authorOf(p, known),
       // The old protocol's timestamp is a display string ("3:07 pm"); the exact one is ours.
-      content: p.text, timestamp: p.isoTimestamp || p.timestamp };
+      content: p.text, timestamp: p.isoTimestamp || p.timestamp, ...featuresOf(p) };
+  },
+  meId: me?.userId ?? null,
+  lastReadId: data.lastReadId ?? null,
+  onArrive: (m, li) => {
+    if (!me || m.userId === me.userId) return;
+    markMentions(li?.querySelector(".text"), me.username);
+    if (!(m.mentions || []).includes(me.userId)) return;
+    notifyMention(m, document.querySelector("h1")?.textContent.trim() || "an event");
+    offerNotifications(document.getElementById("composer-form"));
   },
   isMine: (m) => me != null && (m.userId === me.userId || m.username === me.username),
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
@@ -102,7 +121,8 @@ const sender = new TypingSender((isTyping) => {
 const composer = new Composer({
   send: async (text) => {
     const ack = await request(socket, "sendMessage", text);
-    if (ack.ok) view.add([ack.message], { live: true });
+    // A held message (moderated chat) waits in "your messages waiting for approval".
+    if (ack.ok && !ack.message.held) view.add([ack.message], { live: true });
     return ack;
   },
   onTyping: (hasText) => sender.input(hasText),
@@ -125,11 +145,14 @@ posting = new Posting({
 
 // --- joining --------------------------------------------------------------------------------
 
+const reads = readMarker(() => socket, { eventId }, () => posting.joined && Boolean(socket?.connected));
+
 async function join({ reconnected }) {
   if (!me || posting.removed) return;
   const before = view.lastId;
   if (!(await posting.join(() => request(socket, "joinEvent", { eventId })))) return;
   if (reconnected) await view.catchUpFrom(before);
+  reads.seen();
 }
 
 socket = connectSocket({
@@ -137,18 +160,64 @@ socket = connectSocket({
   onDisconnect: () => { typing.clearAll(); posting.disconnected(); },
 });
 refreshComposer();
+wireSidebar(socket, { current: `event:${eventId}`, me });
+if (me) {
+  view.list.el.querySelectorAll("li.message .text").forEach((el) => markMentions(el, me.username));
+  // The participants (usernames) and the authors the chat shows.
+  wireMentionAutocomplete(document.getElementById("composer"), () => {
+    const names = new Set([...participantsEl.querySelectorAll("li[data-username]")]
+      .map((li) => li.dataset.username));
+    view.list.el.querySelectorAll("li.message[data-username]").forEach((li) => names.add(li.dataset.username));
+    names.delete(me.username);
+    return [...names].sort().map((username) => ({ username, displayName: null }));
+  });
+}
+
+// --- the stage: Q&A, polls, the announcement, reactions, held messages, viewers -----------
+
+const stageOptions = { socket, request, eventId, canModerate, signedIn: me != null, me };
+const questions = new QuestionBoard(stageOptions);
+const polls = new PollBoard(stageOptions);
+const held = new HeldMessages(stageOptions);
+const showAnnouncement = wireAnnouncement(stageOptions);
+wireReactions(stageOptions);
+const showModerated = wireModeratedToggle(stageOptions);
+
+async function loadStage() {
+  if (me) {
+    questions.load();
+    held.load();
+    showAnnouncement(await polls.load());
+    return;
+  }
+  // A visitor who is not signed in reads the stage once (they have not joined the event).
+  const base = `/api/events/${encodeURIComponent(eventId)}`;
+  try {
+    const [qs, ps] = await Promise.all([getJSON(`${base}/questions`), getJSON(`${base}/polls`)]);
+    qs.questions.forEach((q) => questions.upsert(q));
+    ps.forEach((p) => polls.upsert(p));
+  } catch { /* the page still shows the chat */ }
+}
+if (!me) loadStage();
 
 socket.on("eventHistory", (payload) => {
   view.addHistory(payload.messages || []);
   if (payload.participants) showParticipants(payload.participants);
   applySummary(payload.event);
+  showViewers(payload.event, eventId);
+  loadStage();
 });
 
-socket.on("events:update", applySummary);
+socket.on("events:update", (summary) => {
+  applySummary(summary);
+  showViewers(summary, eventId);
+  showModerated(summary);
+});
 
 socket.on("newMessage", (payload) => {
   typing.clear(payload.username);
   view.add([payload], { live: true });
+  reads.seen();
 });
 
 socket.on("messageDeleted", (payload) => {

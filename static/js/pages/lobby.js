@@ -70,7 +70,7 @@ function setOnlineCount() {
 function personLink(user, online) {
   const link = el("a", { className: "person-link", href: `/conversations/${encodeURIComponent(user.userId)}`,
     title: "Send a private message" },
-  avatarElement(user.avatar, 24),
+  avatarElement(user.avatar, 24, user),
   el("span", { className: "name", textContent: user.displayName || user.username }),
   presenceDot(online));
   return link;
@@ -157,7 +157,7 @@ function showEmpties() {
 // This browser's own socket makes the user online, but the server tells only the others.
 function showMeOnline() {
   if (!me || byData("#online li", "user-id", me.userId)) return;
-  const li = el("li", {}, el("span", { className: "person-link" }, avatarElement(me.avatar, 24),
+  const li = el("li", {}, el("span", { className: "person-link" }, avatarElement(me.avatar, 24, me),
     el("span", { className: "name", textContent: `${me.displayName || me.username} (you)` }),
     presenceDot(true)));
   li.dataset.userId = String(me.userId);
@@ -205,4 +205,13 @@ if (me) {
     const li = byData(".conversation-item", "user-id", payload.userId);
     if (li) setUnread(li, 0);
   });
+}
+
+// A link to "#new-room" (the sidebar's "Create one") opens the folded form.
+if (window.location.hash === "#new-room") {
+  const details = document.getElementById("new-room");
+  if (details) {
+    details.open = true;
+    details.querySelector("input:not([type=hidden])")?.focus();
+  }
 }

@@ -1,13 +1,17 @@
 // A community room: joins it over the socket, shows what arrives, sends what is typed, and
 // keeps the people list, typing line and moderation state current.
 import { ChatView } from "../chat-view.js";
-import { authorOf } from "../messages.js";
+import { authorOf, featuresOf } from "../messages.js";
+import { readMarker } from "../reads.js";
+import { wireRoomFeatures } from "../room-features.js";
+import { Uploader } from "../uploads.js";
 import { Composer } from "../composer.js";
 import { readPageData } from "../page-data.js";
 import { freshParts } from "../fragments.js";
 import { PeopleList } from "../people.js";
 import { wireModeration } from "../moderation.js";
 import { wireSideToggle } from "../side-toggle.js";
+import { wireSidebar } from "../sidebar.js";
 import { connectSocket, request } from "../socket.js";
 import { describeError } from "../errors.js";
 import { Posting } from "../posting.js";
@@ -36,9 +40,17 @@ const view = new ChatView({
     const known = (me && p.userId === me.userId ? me : null)
       || people.info(p.userId) || view?.list.authorInfo(p.userId) || {};
     return { id: p.id, userId: p.userId, username: p.sender, ...authorOf(p, known),
-      content: p.content, timestamp: p.timestamp };
+      content: p.content, timestamp: p.timestamp, ...featuresOf(p) };
   },
   isMine: (m) => me != null && m.userId === me.userId,
+  can: (m) => ({ react: me != null, reply: me != null, edit: me != null && m.userId === me.userId }),
+  meId: me?.userId ?? null,
+  lastReadId: data.lastReadId ?? null,
+  onArrive: (m, li) => {
+    if (!me || m.userId === me.userId) return;
+    reads.seen();
+    arrived(m, li);
+  },
   canDelete: (m) => canModerate || (me != null && m.userId === me.userId),
   onDelete: async (messageId) => {
     const ack = await request(socket, "room:message:delete", { roomId, messageId });
@@ -51,19 +63,37 @@ let socket = null;
 const sender = new TypingSender((isTyping) => {
   if (posting.joined && socket?.connected) socket.emit("user:typing", { roomId, isTyping });
 });
+let sessionToken = null; // the socket session's token: the bearer of uploads
+const uploads = new Uploader({ token: () => sessionToken });
 const composer = new Composer({
-  send: async (text) => {
-    const ack = await request(socket, "room:message", { roomId, message: text });
-    if (ack.ok) view.add([ack.message], { live: true });
+  send: async (text, replyTo) => {
+    if (uploads.busy) {
+      return { ok: false, error: { code: "uploading", message: "Wait until the files have uploaded." } };
+    }
+    const payload = { roomId, message: text };
+    if (replyTo != null) payload.replyTo = replyTo;
+    const files = uploads.ready;
+    if (files.length) payload.attachments = files;
+    const ack = await request(socket, "room:message", payload);
+    if (ack.ok) {
+      view.add([ack.message], { live: true });
+      uploads.clear();
+    }
     return ack;
   },
+  hasFiles: () => uploads.ready.length > 0,
   onTyping: (hasText) => sender.input(hasText),
   errorContext: () => ({ slowMode: posting.slowMode }),
 });
 
+// --- reactions, replies, edits, mentions ---------------------------------------------------
+
+const arrived = wireRoomFeatures({ view, composer, people, me, roomId, socket: () => socket });
+
 // --- what the composer may do ---------------------------------------------------------------
 
 const posting = new Posting({ composer, me, place: "room", isConnected: () => Boolean(socket?.connected) });
+const reads = readMarker(() => socket, { roomId }, () => posting.joined && Boolean(socket?.connected));
 
 // --- joining ----------------------------------------------------------------------------------
 
@@ -74,6 +104,7 @@ async function join({ reconnected }) {
   if (!ack) return;
   view.addHistory(ack.messages || []);
   if (reconnected) await view.catchUpFrom(before);
+  reads.seen();
 }
 
 // --- the socket -----------------------------------------------------------------------------
@@ -83,6 +114,7 @@ socket = connectSocket({
   onDisconnect: () => { typing.clearAll(); posting.disconnected(); },
 });
 posting.refresh();
+wireSidebar(socket, { current: `room:${roomId}`, me });
 
 const here = (payload) => Number(payload?.roomId) === roomId;
 const isMe = (userId) => me != null && userId === me.userId;
@@ -95,6 +127,17 @@ socket.on("room:message:new", (payload) => {
 
 socket.on("room:message:deleted", (payload) => {
   if (here(payload)) view.remove(payload.messageId);
+});
+
+// An edit: {roomId, message} (the whole message, as room:message:new carries it).
+socket.on("user:session", (payload) => { sessionToken = payload.token ?? sessionToken; });
+
+socket.on("room:message:updated", (payload) => {
+  if (here(payload)) view.applyUpdate(payload.message ?? payload);
+});
+
+socket.on("room:message:reactions", (payload) => {
+  if (here(payload)) view.applyReactions(payload.messageId, payload.reactions || []);
 });
 
 socket.on("user:typing", (payload) => {

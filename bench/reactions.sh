@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The reaction benchmark end to end: one server process (the Procfile's web line, SQLite in a
+# temporary folder, rate limits off so that hundreds of guests from one address may join),
+# then bench/reactions.mjs against it. Prints the load generator's figures.
+#
+#   bench/reactions.sh [clients] [presses/s each] [seconds] [batch ms]   # defaults 5000 10 30 500
+#
+# Needs tests/node_modules (cd tests && npm ci). On a small shared machine run it smaller
+# (e.g. 500 10 20): the load generator shares the CPU with the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+clients="${1:-5000}" rate="${2:-10}" seconds="${3:-30}" batch="${4:-500}"
+work="$(mktemp -d /tmp/chat-reactions.XXXXXX)"
+port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+export DATABASE_URL="sqlite:///$work/bench.sqlite3" SECRET_KEY=bench RATE_LIMITS_ENABLED=false
+export LOG_LEVEL=WARNING CLIENT_URL='*' PORT="$port"
+cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+.venv/bin/flask db upgrade >/dev/null 2>&1
+.venv/bin/gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 \
+  --worker-connections 20000 -b "127.0.0.1:$port" wsgi:app >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.2; done
+# The worker is the arbiter's child: measure its CPU (the arbiter idles).
+worker="$(pgrep -P "$server" | head -1)"
+ulimit -n 65536 2>/dev/null || true
+node bench/reactions.mjs --url "http://127.0.0.1:$port" --clients "$clients" --rate "$rate" \
+  --seconds "$seconds" --chatters 5 --server-pid "$worker" --batch-ms "$batch"
+grep -iE "error|traceback" "$work/server.log" | head -5 || true

@@ -1,0 +1,120 @@
+"""Resuming a session (connection state recovery): identity, rooms and event, missed events.
+
+Two cases, depending on whether the old socket's presence was already cleared:
+
+- **taken over**: its process died (SIGKILL, lost host) or has not yet noticed that the link
+  was cut, so its presence rows are still there. They move to the new socket as they are:
+  to everyone else nothing happened (no left/joined announcements).
+- **restored**: it disconnected cleanly and was snapshotted (who, which rooms). The user is
+  back online and re-enters each room it may still see (a ban in between keeps it out), with
+  the usual arrival announcements, but no ``room:history`` / ``eventHistory``: the replay
+  fills the gap instead.
+
+Either way the socket then gets every logged event after its offset, in order, exactly once.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+
+from chatapp.actions.presence import enter_room, lock_users
+from chatapp.cluster.process_registry import current_process_id
+from chatapp.errors import ChatError
+from chatapp.extensions import db
+from chatapp.models import Connection, RecoverySession, Room, RoomPresence, User
+from chatapp.models.room import ROOM_KIND_EVENT
+from chatapp.queries import events as event_queries
+from chatapp.queries import presence as presence_queries
+from chatapp.realtime import broadcast
+from chatapp.security import authz
+from chatapp.security.identity import Actor
+from chatapp.serializers import event_summary, user_payload
+from chatapp.timeutil import isoformat_z, utcnow
+
+
+@dataclass
+class Resumed:
+    actor: Actor | None
+    rooms: list[Room] = field(default_factory=list)
+    guest_name_asked: str | None = None
+
+
+def do_resume_session(sid: str, pid: str) -> Resumed:
+    """Make socket ``sid`` the continuation of session ``pid`` (checked resumable by the
+    caller): its identity and rooms, subscribed to their channels. Committed."""
+    session = db.session.get(RecoverySession, pid)
+    old = session.sid
+    if db.session.get(Connection, old) is not None:
+        resumed = _take_over(sid, old)
+    else:
+        resumed = _restore(sid, session)
+    db.session.execute(update(RecoverySession).where(RecoverySession.pid == pid).values(
+        sid=sid, disconnected_at=None))
+    db.session.commit()
+    if resumed.actor is not None:
+        broadcast.subscribe(sid, broadcast.user_channel(resumed.actor.user_id))
+    for room in resumed.rooms:
+        broadcast.subscribe(sid, broadcast.room_channel(room.id))
+    resumed.guest_name_asked = session.guest_name_asked
+    return resumed
+
+
+def _take_over(sid: str, old: str) -> Resumed:
+    connection = db.session.get(Connection, old)
+    lock_users([connection.user_id])
+    user = db.session.get(User, connection.user_id)
+    db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
+    db.session.flush()
+    db.session.execute(update(RoomPresence).where(RoomPresence.sid == old).values(sid=sid))
+    db.session.execute(delete(Connection).where(Connection.sid == old))
+    rooms = list(db.session.scalars(select(Room).join(
+        RoomPresence, RoomPresence.room_id == Room.id).where(RoomPresence.sid == sid)))
+    db.session.commit()
+    return Resumed(Actor.of(user), rooms)
+
+
+def _restore(sid: str, session: RecoverySession) -> Resumed:
+    user = db.session.get(User, session.user_id) if session.user_id is not None else None
+    if user is None:
+        return Resumed(None)
+    actor = Actor.of(user)
+    lock_users([user.id])
+    was_online = presence_queries.user_is_online(user.id)
+    db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
+    db.session.commit()
+    if not was_online:
+        broadcast.user_online(user_payload(actor), skip_sid=sid)
+    rooms = []
+    for room_id in json.loads(session.room_ids or "[]"):
+        room = db.session.get(Room, room_id)
+        if room is None:
+            continue
+        try:
+            authz.check_can_see(actor, room)
+        except ChatError:  # banned, or no longer a member of a private room, meanwhile
+            continue
+        _re_enter(sid, actor, room)
+        rooms.append(room)
+    return Resumed(actor, rooms)
+
+
+def _re_enter(sid: str, actor: Actor, room: Room) -> None:
+    """Enter a room again, announced as a join is (the departure was announced)."""
+    already_in, user_was_there = enter_room(sid, actor.user_id, room.id)
+    if already_in:
+        return
+    only = sid if user_was_there else None
+    if room.kind == ROOM_KIND_EVENT:
+        participants = event_queries.participants(room.id)
+        broadcast.user_joined_event(room.id, actor.username, participants, utcnow(),
+                                    only_sid=only)
+        event = event_queries.event_of_room(room.id)
+        if event is not None:
+            broadcast.events_update(event_summary(event, *event_queries.event_counts(event)))
+        return
+    broadcast.room_user_joined(room.id, user_payload(actor), isoformat_z(utcnow()),
+                               only_sid=only)
+    broadcast.rooms_update(room.id, presence_queries.room_users_count(room.id),
+                           private=room.is_private)

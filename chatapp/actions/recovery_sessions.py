@@ -1,0 +1,76 @@
+"""Recovery sessions: started with a socket, snapshotted when it goes, pruned when too old.
+
+Kept apart from :mod:`chatapp.actions.recovery` (which resumes them) because presence calls
+:func:`persist_sessions` when it clears a dead process's sockets, and resuming uses presence.
+"""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, insert, select, update
+
+from chatapp.extensions import db
+from chatapp.models import Connection, RecoveryEvent, RecoverySession, RoomPresence
+from chatapp.realtime import recovery_log
+from chatapp.timeutil import utcnow
+
+# How much longer than the window events are kept: a cut link is noticed by the server only
+# at the ping timeout, and the client may have missed events since then.
+EVENT_SLACK_SECONDS = 60
+
+
+def do_start_session(sid: str, pid: str) -> None:
+    """Record a fresh session for socket ``sid``, resumable from the log's current end."""
+    db.session.execute(insert(RecoverySession).values(
+        pid=pid, sid=sid, start_offset=recovery_log.last_offset(), created_at=utcnow()))
+    db.session.commit()
+
+
+def do_end_session(sid: str) -> None:
+    """The socket will not be resumed (it was closed on purpose): forget its session."""
+    db.session.execute(delete(RecoverySession).where(RecoverySession.sid == sid))
+    db.session.commit()
+
+
+def persist_sessions(sids: list[str], guest_names: dict[str, str | None] | None = None) -> None:
+    """Snapshot who these sockets were and which rooms they were in, and mark their sessions
+    disconnected now (called before their presence rows are deleted). Not committed."""
+    if not sids:
+        return
+    users = dict(db.session.execute(
+        select(Connection.sid, Connection.user_id).where(Connection.sid.in_(sids))).all())
+    rooms: dict[str, list[int]] = {}
+    for sid, room_id in db.session.execute(
+            select(RoomPresence.sid, RoomPresence.room_id).where(RoomPresence.sid.in_(sids))):
+        rooms.setdefault(sid, []).append(room_id)
+    now = utcnow()
+    for sid in sids:
+        values = {"disconnected_at": now, "user_id": users.get(sid),
+                  "room_ids": json.dumps(sorted(rooms.get(sid, [])))}
+        if guest_names and guest_names.get(sid):
+            values["guest_name_asked"] = guest_names[sid]
+        db.session.execute(update(RecoverySession).where(
+            RecoverySession.sid == sid, RecoverySession.disconnected_at.is_(None)).values(**values))
+
+
+def do_prune_recovery() -> None:
+    """Delete sessions past the window and events nobody can resume from any more."""
+    window = current_app.config["RECOVERY_WINDOW"]
+    now = utcnow()
+    db.session.execute(delete(RecoverySession).where(
+        RecoverySession.disconnected_at < now - timedelta(seconds=window)))
+    # Sockets of processes that died uncleanly and were never snapshotted.
+    db.session.execute(delete(RecoverySession).where(
+        RecoverySession.disconnected_at.is_(None),
+        RecoverySession.created_at < now - timedelta(days=1),
+        RecoverySession.sid.not_in(select(Connection.sid))))
+    # The oldest event still needed, found by walking from the oldest (expired rows only).
+    keep_from = db.session.scalar(
+        select(RecoveryEvent.id).where(RecoveryEvent.created_at >= now - timedelta(
+            seconds=window + EVENT_SLACK_SECONDS)).order_by(RecoveryEvent.id).limit(1))
+    if keep_from is None:  # keep the newest row all the same: offsets must never restart
+        keep_from = recovery_log.last_offset()
+    db.session.execute(delete(RecoveryEvent).where(RecoveryEvent.id < keep_from))
+    db.session.commit()
