@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from chatapp import storage
     from chatapp.pages import rendering
     from chatapp.pages.forms import csrf
     from chatapp.realtime import frame_guard, recovery_server
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     origins.init_app(app)
     ratelimit.init_app(app)
     jwt_tokens.init_app(app)
+    storage.init_app(app)  # a missing S3 bucket stops the start here
     csrf.init_app(app)
     rendering.init_app(app)
     queue = app.config["REDIS_URL"]

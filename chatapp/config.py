@@ -132,10 +132,19 @@ def load_config(instance_path: Path) -> dict:
         # Larger request bodies are refused (413 too_large) before they are read.
         "MAX_BODY_BYTES": env_int("MAX_BODY_BYTES", 1024 * 1024),
         # Uploads (chatapp/storage): where files are kept ("local": UPLOAD_DIR, by default
-        # instance/uploads), the largest file accepted, and how many a message may carry.
+        # instance/uploads; "s3": the S3_* settings below), the largest file accepted, and how
+        # many a message may carry. chatapp/storage checks them when the app is built.
         "UPLOAD_STORAGE": env_str("UPLOAD_STORAGE", "local"),
         "UPLOAD_DIR": env_str("UPLOAD_DIR", str(instance_path / "uploads")),
         "UPLOAD_MAX_BYTES": env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        # UPLOAD_STORAGE=s3: an S3-compatible bucket (S3_ENDPOINT_URL for MinIO, Ceph...;
+        # unset for AWS). Keys unset: boto3's own chain (AWS_* variables, a role).
+        "S3_BUCKET": env_str("S3_BUCKET"),
+        "S3_PREFIX": env_str("S3_PREFIX", ""),
+        "S3_ENDPOINT_URL": env_str("S3_ENDPOINT_URL"),
+        "S3_REGION": env_str("S3_REGION"),
+        "S3_ACCESS_KEY_ID": env_str("S3_ACCESS_KEY_ID"),
+        "S3_SECRET_ACCESS_KEY": env_str("S3_SECRET_ACCESS_KEY"),
         "MAX_ATTACHMENTS": env_int("MAX_ATTACHMENTS", 10),
         "HISTORY_LIMIT": 100,
         "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),

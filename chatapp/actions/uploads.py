@@ -19,7 +19,7 @@ from chatapp.errors import Invalid, TooLarge
 from chatapp.extensions import db
 from chatapp.models import Attachment
 from chatapp.security.identity import Actor
-from chatapp.storage import storage
+from chatapp.storage import Storage, storage
 from chatapp.timeutil import utcnow
 
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -75,7 +75,8 @@ def make_thumbnail(image: Image.Image) -> bytes:
 
 def do_upload(actor: Actor, filename: object, data: bytes) -> Attachment:
     """Store one file for ``actor`` (not yet carried by any message). ``too_large`` above
-    ``UPLOAD_MAX_BYTES``, ``invalid`` when empty."""
+    ``UPLOAD_MAX_BYTES``, ``invalid`` when empty. The objects are written before the row is
+    committed; if either fails, those already written are removed again."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     if len(data) > limit:
         raise TooLarge(f"the file is larger than {limit} bytes", fields={"file": f"at most {limit} bytes"})
@@ -86,11 +87,29 @@ def do_upload(actor: Actor, filename: object, data: bytes) -> Attachment:
                             filename=clean_filename(filename), content_type=content_type,
                             size=len(data), created_at=utcnow())
     store = storage()
-    store.save(attachment.id, data)
-    if image is not None:
-        attachment.width, attachment.height = image.width, image.height
-        store.save(thumbnail_key(attachment.id), make_thumbnail(image))
-        attachment.has_thumbnail = True
-    db.session.add(attachment)
-    db.session.commit()
+    saved: list[str] = []
+    try:
+        store.save(attachment.id, data)
+        saved.append(attachment.id)
+        if image is not None:
+            attachment.width, attachment.height = image.width, image.height
+            store.save(thumbnail_key(attachment.id), make_thumbnail(image))
+            saved.append(thumbnail_key(attachment.id))
+            attachment.has_thumbnail = True
+        db.session.add(attachment)
+        db.session.commit()
+    except BaseException:
+        # Nothing half-done stays behind: no row means no stored objects either.
+        db.session.rollback()
+        discard(store, saved)
+        raise
     return attachment
+
+
+def discard(store: Storage, keys: list[str]) -> None:
+    """Remove objects whose upload failed; a failure here is logged, never hides the first."""
+    for key in keys:
+        try:
+            store.delete(key)
+        except Exception:  # the upload's own error is the one to report
+            current_app.logger.exception("could not remove stored object %s", key)

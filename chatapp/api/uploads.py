@@ -6,6 +6,8 @@ Content-Security-Policy, so no upload can ever run as a page of this site.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
@@ -15,10 +17,11 @@ from chatapp.api.params import current_actor, optional_actor
 from chatapp.errors import Invalid, NotFound, TooLarge
 from chatapp.queries.attachments import readable_attachment
 from chatapp.serializers import attachment_payload
-from chatapp.storage import storage
+from chatapp.storage import StoredFileMissing, storage
 
 MULTIPART_OVERHEAD = 64 * 1024  # headers and boundaries around the file in the body
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+T = TypeVar("T")
 
 
 def upload():
@@ -43,8 +46,13 @@ def upload():
     return attachment_payload(attachment), 201
 
 
-def serve(body: bytes, content_type: str, disposition: str) -> Response:
+def serve(body: bytes | Iterable[bytes], content_type: str, disposition: str,
+          size: int | None = None) -> Response:
+    """The safe headers around a body (bytes, or chunks streamed from the store with their
+    total ``size``)."""
     response = Response(body, content_type=content_type)
+    if size is not None:
+        response.content_length = size
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = disposition
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -57,21 +65,33 @@ def disposition(kind: str, filename: str) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def stored(read: Callable[[str], T], key: str) -> T:
+    """``read(key)`` from the store; an object the store lost is a 404 (and a log line for
+    the operator), not a 500."""
+    try:
+        return read(key)
+    except StoredFileMissing:
+        current_app.logger.warning("upload %s is in the database but not in the store", key)
+        raise NotFound("this file is no longer stored") from None
+
+
 def download(attachment_id: str):
     attachment = readable_attachment(optional_actor(), attachment_id)
     content_type = attachment.content_type
     inline = content_type in INLINE_TYPES
     if content_type == "text/plain":
         content_type = "text/plain; charset=utf-8"
-    return serve(storage().load(attachment.id), content_type,
-                 disposition("inline" if inline else "attachment", attachment.filename))
+    # Streamed from the store in chunks: a large file never sits whole in memory.
+    return serve(stored(storage().stream, attachment.id), content_type,
+                 disposition("inline" if inline else "attachment", attachment.filename),
+                 size=attachment.size)
 
 
 def thumbnail(attachment_id: str):
     attachment = readable_attachment(optional_actor(), attachment_id)
     if not attachment.has_thumbnail:
         raise NotFound("this file has no thumbnail")
-    body = storage().load(thumbnail_key(attachment.id))
+    body = stored(storage().load, thumbnail_key(attachment.id))  # small: read whole
     content_type = "image/png" if body.startswith(b"\x89PNG") else "image/jpeg"
     return serve(body, content_type, disposition("inline", f"thumbnail-{attachment.filename}"))
 
