@@ -18,6 +18,7 @@ from chatapp.actions.rooms import do_create_room
 from chatapp.actions.uploads import do_upload
 from chatapp.config import ConfigError
 from chatapp.extensions import db
+from chatapp.models import Attachment
 from chatapp.storage import S3_SETTINGS, StoredFileMissing, storage
 from tests.helpers import free_port
 from tests.openapi_support import ana, bearer, ben, call, openapi, spec  # noqa: F401
@@ -131,6 +132,19 @@ def test_an_upload_whose_row_fails_leaves_nothing_in_the_bucket(ana, bucket, mon
     with pytest.raises(RuntimeError, match="went away"):
         do_upload(ana.actor, "sunset.png", png())
     assert stored_keys(bucket) == set()
+
+
+def test_a_store_that_does_not_answer_is_a_503_and_stores_nothing(call, ana, app, bucket):
+    picture = upload(call, ana, png(), "kept.png")
+    app.config["S3_BUCKET"] = "no-such-bucket"
+    error = upload(call, ana, png(), "lost.png", 503)
+    assert error["error"]["code"] == "unavailable"
+    app.config.update(S3_BUCKET=bucket[1], S3_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}")
+    upload(call, ana, b"notes", "notes.txt", 503)
+    call("GET", picture["url"], 503, headers=bearer(ana.token))
+    call("GET", picture["thumbnailUrl"], 503, headers=bearer(ana.token))
+    assert Attachment.query.count() == 1  # the failed uploads left no row behind
+    assert len(stored_keys(bucket)) == 2  # nor any object: the first picture and its thumbnail
 
 
 @pytest.mark.parametrize("settings, message", [

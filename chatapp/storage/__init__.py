@@ -16,10 +16,10 @@ from typing import Any, Protocol
 from flask import Flask, current_app
 
 from chatapp.config import ConfigError
+from chatapp.storage.errors import StoredFileMissing, StoreUnavailable
 from chatapp.storage.local import LocalStorage
-from chatapp.storage.missing import StoredFileMissing
 
-__all__ = ["Storage", "StoredFileMissing", "init_app", "storage"]
+__all__ = ["Storage", "StoreUnavailable", "StoredFileMissing", "init_app", "storage"]
 
 KINDS = ("local", "s3")
 S3_SETTINGS = ("S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID",
@@ -29,7 +29,8 @@ EXTENSION = "chatapp.storage"
 
 class Storage(Protocol):
     """What every store offers. A key that was never saved (or was deleted) makes ``load``
-    and ``stream`` raise :class:`StoredFileMissing`; ``delete`` of one is not an error."""
+    and ``stream`` raise :class:`StoredFileMissing`; ``delete`` of one is not an error. A
+    remote store that fails raises :class:`StoreUnavailable` (503 ``unavailable``)."""
 
     def save(self, key: str, data: bytes) -> None: ...
     def load(self, key: str) -> bytes: ...

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from chatapp.storage.missing import StoredFileMissing
+from chatapp.storage.errors import StoredFileMissing
 
 CHUNK = 64 * 1024
 

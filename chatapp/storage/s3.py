@@ -8,16 +8,35 @@ else boto3's usual chain (``AWS_*`` variables, a shared profile, an instance or 
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from chatapp.storage.errors import StoredFileMissing, StoreUnavailable
 from chatapp.storage.local import CHUNK, valid_key
-from chatapp.storage.missing import StoredFileMissing
 
 MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def answered(action: str, key: str):
+    """Turn the store's failures into :class:`StoredFileMissing` (no such key) or
+    :class:`StoreUnavailable` (anything else: unreachable, wrong key, no bucket), logged."""
+    try:
+        yield
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in MISSING_CODES:
+            raise StoredFileMissing(key) from exc
+        log.error("S3 store: %s %s failed: %s", action, key, exc)
+        raise StoreUnavailable("the file store is unavailable; try again later") from exc
+    except BotoCoreError as exc:  # no connection, timeouts, bad endpoint, no credentials
+        log.error("S3 store: %s %s failed: %s", action, key, exc)
+        raise StoreUnavailable("the file store is unavailable; try again later") from exc
 
 
 def body_chunks(body) -> Iterator[bytes]:
@@ -54,22 +73,20 @@ class S3Storage:
 
     def save(self, key: str, data: bytes) -> None:
         # One PUT: the whole object appears at once, so readers never see half a file.
-        self.client.put_object(Bucket=self.bucket, Key=self.object_key(key), Body=data,
-                               ContentType="application/octet-stream",
-                               ContentDisposition="attachment")
+        with answered("save", key):
+            self.client.put_object(Bucket=self.bucket, Key=self.object_key(key), Body=data,
+                                   ContentType="application/octet-stream",
+                                   ContentDisposition="attachment")
 
     def _get(self, key: str):
-        try:
+        with answered("load", key):
             return self.client.get_object(Bucket=self.bucket, Key=self.object_key(key))["Body"]
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in MISSING_CODES:
-                raise StoredFileMissing(key) from exc
-            raise
 
     def load(self, key: str) -> bytes:
         body = self._get(key)
         try:
-            return body.read()
+            with answered("load", key):
+                return body.read()
         finally:
             body.close()
 
@@ -77,4 +94,5 @@ class S3Storage:
         return body_chunks(self._get(key))  # requested now: a missing object fails here
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self.object_key(key))
+        with answered("delete", key):
+            self.client.delete_object(Bucket=self.bucket, Key=self.object_key(key))
