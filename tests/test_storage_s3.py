@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from chatapp import create_app
 from chatapp.actions.messages import RoomRef, do_send_message
@@ -22,38 +20,20 @@ from chatapp.models import Attachment
 from chatapp.storage import S3_SETTINGS, StoredFileMissing, storage
 from tests.helpers import free_port
 from tests.openapi_support import ana, bearer, ben, call, openapi, spec  # noqa: F401
+from tests.s3_support import KEYS, new_bucket, s3_endpoint, stored_keys  # noqa: F401
 from tests.test_api_uploads import png, upload
 from tests.unit_support import bus, login  # noqa: F401
 
 PREFIX = "chat/uploads/"
-KEYS = {"S3_REGION": "us-east-1", "S3_ACCESS_KEY_ID": "testing", "S3_SECRET_ACCESS_KEY": "testing"}
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """One moto S3 server for the module, on a free port."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
 def bucket(s3_endpoint, app):
     """A fresh bucket per test, and the app set to keep its uploads there."""
-    name = f"chat-{secrets.token_hex(6)}"
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name=KEYS["S3_REGION"],
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
-    client.create_bucket(Bucket=name)
+    client, name = new_bucket(s3_endpoint)
     app.config.update(UPLOAD_STORAGE="s3", S3_BUCKET=name, S3_ENDPOINT_URL=s3_endpoint,
                       S3_PREFIX="/chat/uploads/", **KEYS)
     return client, name
-
-
-def stored_keys(bucket) -> set[str]:
-    client, name = bucket
-    return {item["Key"] for item in client.list_objects_v2(Bucket=name).get("Contents", [])}
 
 
 def stored_object(bucket, key: str) -> dict:
