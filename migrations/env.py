@@ -65,6 +65,12 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(object, name, type_, reflected, compare_to):
+    """Leave out of autogenerate what only the migrations know: SQLite's full-text index of
+    messages (``messages_fts`` and its shadow tables, kept by triggers; see migration 0009)."""
+    return not (type_ == "table" and name.startswith("messages_fts"))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -84,6 +90,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -153,6 +153,11 @@ def world_template(tmp_path_factory):
     return url, ids
 
 
+# Tables that record how the server runs, not what users did: the process registry, and the
+# log behind connection state recovery (a refusal's `error` event is logged like any event).
+BOOKKEEPING = frozenset({"server_processes", "recovery_events", "recovery_sessions"})
+
+
 @dataclass
 class Stage:
     """One case's copy of the world: the app, ids, tokens, sockets and what was broadcast."""
@@ -176,10 +181,10 @@ class Stage:
         return socketio.server.manager.sid_from_eio_sid(client.eio_sid, "/")
 
     def snapshot(self) -> dict[str, list[tuple]]:
-        """Every row of every table (the process registry aside, which is bookkeeping)."""
+        """Every row of every table but the bookkeeping ones (:data:`BOOKKEEPING`)."""
         with self.app.app_context():
             state = {table.name: sorted(map(tuple, db.session.execute(sa.select(table))), key=repr)
-                     for table in db.metadata.sorted_tables if table.name != "server_processes"}
+                     for table in db.metadata.sorted_tables if table.name not in BOOKKEEPING}
             db.session.remove()
         return state
 
