@@ -66,9 +66,11 @@ def run_migrations_offline():
 
 
 def include_object(object, name, type_, reflected, compare_to):
-    """Leave out of autogenerate what only the migrations know: SQLite's full-text index of
-    messages (``messages_fts`` and its shadow tables, kept by triggers; see migration 0009)."""
-    return not (type_ == "table" and name.startswith("messages_fts"))
+    """Leave out of autogenerate what only the migrations know: the full-text index of
+    messages (SQLite: ``messages_fts`` and its shadow tables, kept by triggers; PostgreSQL:
+    the expression index ``ix_messages_fts``; see migration 0009)."""
+    return not (type_ in ("table", "index") and (name or "").startswith(("messages_fts",
+                                                                          "ix_messages_fts")))
 
 
 def run_migrations_online():
