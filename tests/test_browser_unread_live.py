@@ -8,8 +8,14 @@ import time
 
 import pytest
 
-from tests.browser_people import create_room, new_account, ready_to_write, send
-from tests.browser_support import assert_no_errors, expect
+from tests.browser_people import (
+    create_event,
+    create_room,
+    new_account,
+    ready_to_write,
+    send,
+)
+from tests.browser_support import PHONE, assert_no_errors, expect
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +29,18 @@ def unread_badge(page, room_id: int):
     return sidebar_item(page, room_id).locator('.side-badge[data-kind="unread"]')
 
 
-def wait_until_read(page, room_id: int) -> None:
-    """Until the server has the page's read marker for the room, up to its newest message
-    (``GET /api/unread``, as the signed-in browser): the page sends it a moment after it
-    shows the room."""
+def wait_until_read(page, room) -> None:
+    """Until the server has the page's read marker for the room (its id, or a test of its
+    ``GET /api/unread`` entry), up to its newest message, as the signed-in browser asks: the
+    page sends it a moment after it shows the room."""
+    matches = room if callable(room) else (lambda r: r["roomId"] == room)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         rooms = page.request.get("/api/unread").json()["rooms"]
-        if any(r["roomId"] == room_id and r["unread"] == 0 for r in rooms):
+        if any(matches(r) and r["unread"] == 0 for r in rooms):
             return
         time.sleep(0.2)
-    raise AssertionError(f"room {room_id} was never marked read")
+    raise AssertionError(f"room {room} was never marked read")
 
 
 def test_a_message_elsewhere_badges_that_room_live_until_read(browser_context):
@@ -83,3 +90,28 @@ def test_a_message_elsewhere_badges_that_room_live_until_read(browser_context):
     expect(unread_badge(ana, chess)).to_be_hidden()
     assert_no_errors(ana.context)
     assert_no_errors(ben.context)
+
+
+def test_on_a_phone_the_chats_button_shows_a_message_in_an_event_chat(browser_context):
+    """At phone width the sidebar is a drawer: its "Chats" button shows that something is
+    unread, here a message in the chat of an event the viewer is not watching."""
+    hana = new_account(browser_context, "hana.live", "Hana Live")
+    event_id = create_event(hana, "Launch Night")
+    ready_to_write(hana)
+    ana = new_account(browser_context, "ana.phone", "Ana Phone")
+    ana.set_viewport_size(PHONE)  # signed up at desktop width; chats on her phone
+    ana.goto(f"/events/{event_id}")
+    ready_to_write(ana)
+    wait_until_read(ana, lambda r: r["eventId"] == event_id)
+    ana.goto("/rooms/1")
+    ready_to_write(ana)
+    dot = ana.locator("#sidebar-toggle-badge")
+    expect(dot).to_be_hidden()
+
+    send(hana, "Doors open in five minutes")
+    expect(dot).to_be_visible()
+    ana.get_by_role("button", name=re.compile("Chats")).click()
+    item = ana.get_by_role("navigation", name="Rooms and conversations").locator(
+        f'.side-item[data-event-id="{event_id}"]')
+    expect(item.locator('.side-badge[data-kind="unread"]')).to_contain_text("1")
+    assert_no_errors(ana.context)
