@@ -20,7 +20,7 @@ def test_a_watching_sidebar_hears_each_new_message_of_a_room_it_has_not_joined(c
 
     ack = ben.call("sidebar:watch", {"roomIds": [room]})
     assert ack == {"ok": True, "rooms": [{"roomId": room, "eventId": None, "lastReadId": 0,
-                                          "unread": 1, "mentions": 0}]}
+                                          "unread": 1, "mentions": 0, "latestId": first["id"]}]}
     message = send(ana, room, f"hello @{ben.user['username']}")
     assert ben.wait_for("room:activity") == {"roomId": room, "eventId": None,
                                              "messageId": message["id"], "userId": uid(ana)}
@@ -31,7 +31,7 @@ def test_a_watching_sidebar_hears_each_new_message_of_a_room_it_has_not_joined(c
     # Reconnected pages watch again: the acknowledgement carries the badges as they are now.
     again = ben.call("sidebar:watch", {"roomIds": [room]})["rooms"]
     assert again == [{"roomId": room, "eventId": None, "lastReadId": 0, "unread": 2,
-                      "mentions": 1}]
+                      "mentions": 1, "latestId": message["id"]}]
     last = send(ana, room, "one more")
     ben.wait_for("room:activity", lambda d: d["messageId"] == last["id"])
     settle()
@@ -45,7 +45,8 @@ def test_a_room_never_opened_is_watched_with_no_read_marker(connect, unique):
     send(ana, room, "nobody has read this")
     ack = ben.call("sidebar:watch", {"roomIds": [room]})
     assert ack["rooms"] == [{"roomId": room, "eventId": None, "lastReadId": None, "unread": 0,
-                             "mentions": 0}]
+                             "mentions": 0, "latestId": ack["rooms"][0]["latestId"]}]
+    assert ack["rooms"][0]["latestId"] > 0
 
 
 def test_clients_that_do_not_opt_in_never_hear_room_activity(connect, unique):

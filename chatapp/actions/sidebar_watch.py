@@ -3,13 +3,13 @@ joined (``sidebar:watch``, see :mod:`chatapp.realtime.sidebar_broadcast`). It wr
 it is an action because it authorises and subscribes, as joining a room does."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from chatapp.actions.event_lifecycle import check_event
 from chatapp.actions.rooms import check_community_room
 from chatapp.errors import Invalid, TooLarge
 from chatapp.extensions import db
-from chatapp.models import Room, RoomRead
+from chatapp.models import Message, Room, RoomRead
 from chatapp.queries.unread import room_unread
 from chatapp.realtime import sidebar_broadcast
 from chatapp.security import authz
@@ -48,9 +48,11 @@ def do_watch_sidebar(sid: str, actor: Actor, data: dict) -> list[dict]:
     already watches (at most :data:`MAX_WATCHED` in all).
 
     Returns the badges as they stand now, one per room watched, so a page that was away
-    (a reconnect) resyncs: ``[{roomId, eventId, lastReadId, unread, mentions}]``, where
-    ``lastReadId`` is null when the actor never opened the room (no read marker: its plain
-    messages are not counted as unread, only mentions, as on page load)."""
+    (a reconnect) resyncs: ``[{roomId, eventId, lastReadId, unread, mentions, latestId}]``,
+    where ``lastReadId`` is null when the actor never opened the room (no read marker: its
+    plain messages are not counted as unread, only mentions, as on page load) and
+    ``latestId`` is the room's newest message id (0: none) that the counts include, so a
+    ``room:activity`` or ``mention`` of a message up to it is not counted twice."""
     room_ids, event_ids = check_watch_request(data)
     rooms: dict[int, tuple[Room, str | None]] = {}
     for room_id in room_ids:
@@ -67,13 +69,18 @@ def do_watch_sidebar(sid: str, actor: Actor, data: dict) -> list[dict]:
 
 
 def badges_of(actor: Actor, rooms: dict[int, str | None]) -> list[dict]:
-    """``[{roomId, eventId, lastReadId, unread, mentions}]`` for ``{room id: event id}``."""
+    """``[{roomId, eventId, lastReadId, unread, mentions, latestId}]`` for ``{room id: event
+    id}``. The newest ids are read first: a message after them is in no count here."""
+    latest = dict(db.session.execute(
+        select(Message.room_id, func.max(Message.id)).where(Message.room_id.in_(rooms))
+        .group_by(Message.room_id)).all())
     markers = dict(db.session.execute(
         select(RoomRead.room_id, RoomRead.last_read_id).where(
             RoomRead.user_id == actor.user_id, RoomRead.room_id.in_(rooms))).all())
     counts = {entry["roomId"]: entry for entry in room_unread(actor) if entry["roomId"] in rooms}
     return [{"roomId": room_id, "eventId": event_id, "lastReadId": markers.get(room_id),
              "unread": counts.get(room_id, {}).get("unread", 0),
-             "mentions": counts.get(room_id, {}).get("mentions", 0)}
+             "mentions": counts.get(room_id, {}).get("mentions", 0),
+             "latestId": latest.get(room_id) or 0}
             for room_id, event_id in rooms.items()]
 

@@ -137,6 +137,7 @@ function watchPlaces(socket, { current, me }) {
   const tracked = new Set(); // places with a read marker: their plain messages count
   const counted = new Set(); // "roomId:messageId" already in an unread badge
   const watched = new Set(); // places this connection watches
+  const upTo = new Map(); // place -> newest message id its acknowledged badges include
   const listed = (selector, key) => [...document.querySelectorAll(`#sidebar ${selector}`)]
     .filter((li) => !li.classList.contains("current")).map((li) => li.dataset[key]);
 
@@ -144,6 +145,7 @@ function watchPlaces(socket, { current, me }) {
     const key = placeKey(badges);
     if (key === current) return;
     if (badges.lastReadId != null) tracked.add(key);
+    upTo.set(key, Number(badges.latestId) || 0);
     const li = placeItem(badges);
     setBadge(li, "unread", { count: badges.unread });
     setBadge(li, "mentions", { count: badges.mentions });
@@ -176,6 +178,8 @@ function watchPlaces(socket, { current, me }) {
   socket.on("connect", watchListed);
   if (socket.connected) watchListed();
 
+  // A message the acknowledged badges already include.
+  const stale = (p, messageId) => Number(messageId) <= (upTo.get(placeKey(p)) ?? 0);
   // Counts a message once; false if it already was.
   const count = (roomId, messageId) => {
     const key = `${roomId}:${messageId}`;
@@ -185,12 +189,14 @@ function watchPlaces(socket, { current, me }) {
   };
   socket.on("room:activity", (p) => {
     const key = placeKey(p);
-    if (key === current || p.userId === me.userId || !tracked.has(key)) return;
+    if (key === current || p.userId === me.userId || !tracked.has(key) || stale(p, p.messageId)) return;
     if (count(p.roomId, String(p.messageId))) setBadge(placeItem(p), "unread", { add: 1 });
   });
   return {
     watch,
     read: (p) => tracked.add(placeKey(p)),
+    // Whether a mention is news: not if the acknowledged badges already counted it.
+    fresh: (p) => !stale(p, p.message?.id),
     // A mention counts as unread too, unless its room:activity already did.
     mentioned: (p) => count(p.roomId, String(p.message?.id)),
   };
@@ -220,7 +226,7 @@ export function wireSidebar(socket, { current, me }) {
   // Someone named the viewer somewhere else: that room's badges count it.
   socket.on("mention", (p) => {
     const key = p.eventId != null ? `event:${p.eventId}` : `room:${p.roomId}`;
-    if (key === current) return;
+    if (key === current || !places.fresh(p)) return;
     const li = placeItem(p);
     setBadge(li, "mentions", { add: 1 });
     if (places.mentioned(p)) setBadge(li, "unread", { add: 1 });
