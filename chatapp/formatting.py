@@ -58,3 +58,29 @@ def render_markdown_fully(text: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="nofollow noopener noreferrer",
                      set_tag_attribute_values={"a": {"target": "_blank"}}).strip()
+
+
+# Inline tokens whose content is text a reader sees (links' words are "text" children).
+TEXT_TOKENS = {"text", "text_special", "code_inline"}
+# Block tokens that carry their text themselves (code blocks are not parsed as inline).
+CODE_BLOCKS = {"fence", "code_block"}
+
+
+def plain_text(text: str) -> str:
+    """What a message reads as once rendered, without its Markdown markup, whitespace folded
+    to single spaces: ``"lunch at **one**?"`` -> ``"lunch at one?"``; quotes, list items and
+    code blocks keep their words. For places that show a message as one line of plain text
+    (a reply's quote). Never raises on any text."""
+    if PLAIN.fullmatch(text) and "_" not in text:
+        return " ".join(text.split())  # nothing in it is markup
+    words: list[str] = []
+    for token in _parser().parse(text):
+        if token.type in CODE_BLOCKS:
+            words.append(token.content)
+        for child in token.children or ():
+            if child.type in TEXT_TOKENS:
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        words.append(" ")  # blocks (paragraphs, list items) are apart
+    return " ".join("".join(words).split())

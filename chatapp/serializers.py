@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from chatapp.formatting import render_markdown
+from chatapp.formatting import plain_text, render_markdown
 from chatapp.models.event_status import status_of
 from chatapp.timeutil import clock_time, isoformat_z
 
@@ -72,11 +72,12 @@ REPLY_EXCERPT_LENGTH = 120
 
 def reply_quote(original: "Message") -> dict:
     """The small quote a reply carries of the message it answers: ``{id, userId, sender,
-    excerpt, deleted}`` (a deleted original keeps its id, nothing of its words)."""
+    excerpt, deleted}`` (a deleted original keeps its id, nothing of its words). The excerpt is
+    the original as it reads, in plain text: its Markdown markup (``**Dune**``) taken out."""
     if original.deleted_at is not None:
         return {"id": original.id, "userId": None, "sender": None, "excerpt": "",
                 "deleted": True}
-    text = " ".join(original.content.split())
+    text = plain_text(original.content)
     if len(text) > REPLY_EXCERPT_LENGTH:
         text = text[:REPLY_EXCERPT_LENGTH - 1] + "…"
     return {"id": original.id, "userId": wire_user_id(original.sender),

@@ -202,7 +202,8 @@ def test_moderated_chat_holds_audience_messages_until_a_moderator_decides(bus, s
     assert count(Message) == 0
     bus.clear()
     staff_message = do_send_message(stage["mia"], room, "staff talk freely")
-    assert "held" not in staff_message and [e.event for e in bus.emits] == ["newMessage"]
+    assert "held" not in staff_message and [e.event for e in bus.emits] == ["newMessage",
+                                                                            "room:activity"]
     assert [h["id"] for h in pending_held(stage["event"], stage["ana"], staff=False)] == [held["id"]]
     assert pending_held(stage["event"], stage["ben"], staff=False) == []
     refused("forbidden", do_decide_held, stage["ana"], "talk", int(held["id"]), "approve")
@@ -213,6 +214,8 @@ def test_moderated_chat_holds_audience_messages_until_a_moderator_decides(bus, s
     [posted] = [e for e in bus.emits if e.event == "newMessage"]
     assert (posted.to, posted.data["text"], posted.data["username"], posted.data["id"]) == \
         (stage["room"], "hold me", "ana", approved["messageId"])
+    [moved] = [e for e in bus.emits if e.event == "room:activity"]  # for watching sidebars
+    assert (moved.data["eventId"], str(moved.data["messageId"])) == ("talk", approved["messageId"])
     assert {e.to for e in bus.emits if e.event == "heldMessageResolved"} == \
         {f"user:{stage[who].user_id}" for who in ("olga", "mia", "ana")}
     refused("conflict", do_decide_held, stage["olga"], "talk", int(held["id"]), "reject")

@@ -134,7 +134,10 @@ def test_removing_a_member_takes_them_out_of_a_private_room(bus, private, left):
                                 "timestamp": NOW_Z}, to=channel),
         Emit("rooms:update", {"id": private.rid, "usersCount": 1}, to=channel),
     ]
-    assert sorted(left) == [("sid-a", channel), ("sid-a2", channel)]
+    # Out of the room, and no sidebar of theirs watches it any more (sidebar:watch).
+    watching = f"activity:{private.rid}"
+    assert sorted(left) == [("sid-a", watching), ("sid-a", channel), ("sid-a2", watching),
+                            ("sid-a2", channel)]
     assert sockets_in(private.rid) == {"sid-o"}
     with pytest.raises(NotFound):
         check_community_room(private.rid, private.ana.actor)

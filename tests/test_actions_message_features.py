@@ -128,7 +128,7 @@ def test_a_reply_carries_a_quote_of_the_original_live_and_in_history(bus, client
     quote = {"id": original["id"], "userId": wire(ana), "sender": "ana",
              "excerpt": "lunch at noon? anyone", "deleted": False}
     assert reply["replyTo"] == quote
-    assert bus.emits[-1].data["message"]["replyTo"] == quote
+    assert bus.emits[-2].data["message"]["replyTo"] == quote  # then room:activity
     page = client.get("/api/rooms/1/messages").get_json()["messages"]
     assert page[0]["replyTo"] == quote and page[1]["replyTo"] is None
 
@@ -152,8 +152,9 @@ def test_a_mention_is_stored_and_told_to_every_socket_of_that_user(bus):
     sent = do_send_message(ana.actor, ROOM_1, "hey @Ben, and mail x@ana.org")
     assert sent["mentions"] == [wire(ben)]
     assert [(e.event, e.to) for e in bus.emits] == [("room:message:new", "room:1"),
+                                                   ("room:activity", "activity:1"),
                                                    ("mention", f"user:{ben.actor.user_id}")]
-    assert bus.emits[1].data == {"roomId": 1, "eventId": None, "message": sent}
+    assert bus.emits[2].data == {"roomId": 1, "eventId": None, "message": sent}
     assert count(MessageMention) == 1
 
 
@@ -163,7 +164,7 @@ def test_nobody_is_told_of_a_private_room_they_cannot_read(bus):
     room = do_create_room(None, olga.actor, {"name": "secret", "isPrivate": True})
     bus.clear()
     sent = do_send_message(olga.actor, RoomRef(room.id, "community"), "@ben look")
-    assert sent["mentions"] == [] and bus.events() == ["room:message:new"]
+    assert sent["mentions"] == [] and bus.events() == ["room:message:new", "room:activity"]
 
 
 # --- read markers and unread counts ----------------------------------------------------------
@@ -207,8 +208,11 @@ def test_an_event_chat_has_mentions_and_a_read_marker_too(bus):
     sent = do_send_message(ana.actor, chat, "@ben see the **slides**")
     assert sent["html"] == "<p>@ben see the <strong>slides</strong></p>"
     assert [(e.event, e.to) for e in bus.emits] == [
-        ("newMessage", f"room:{event.room_id}"), ("mention", f"user:{ben.actor.user_id}")]
-    assert bus.emits[1].data["eventId"] == "keynote"
+        ("newMessage", f"room:{event.room_id}"), ("room:activity", f"activity:{event.room_id}"),
+        ("mention", f"user:{ben.actor.user_id}")]
+    assert bus.emits[1].data == {"roomId": event.room_id, "eventId": "keynote",
+                                 "messageId": int(sent["id"]), "userId": wire(ana)}
+    assert bus.emits[2].data["eventId"] == "keynote"
     assert unread_summary(ben.actor)["rooms"] == [{"roomId": event.room_id, "eventId": "keynote",
                                                    "lastReadId": 0, "unread": 1, "mentions": 1}]
     bus.clear()

@@ -24,7 +24,7 @@ def test_room_message_is_committed_then_sent_to_the_room(bus, app):
     ana = login(bus, "sid-a", "ana", avatar="a.png")
     seen_at_emit = []
     bus.on_emit = lambda emit: seen_at_emit.append(
-        committed_content(app, emit.data["message"]["id"]))
+        committed_content(app, emit.data.get("messageId") or emit.data["message"]["id"]))
 
     payload = do_send_message(ana.actor, ROOM_1, "  hello there \n")
 
@@ -32,9 +32,12 @@ def test_room_message_is_committed_then_sent_to_the_room(bus, app):
                "content": "hello there", "timestamp": NOW_Z, **GUEST_NAME,
                **plain("hello there")}
     assert payload == message
+    # The room hears the message; sidebars watching the room (sidebar:watch), that it moved.
     assert bus.emits == [Emit("room:message:new", {"roomId": 1, "message": message},
-                              to="room:1")]
-    assert seen_at_emit == ["hello there"]
+                              to="room:1"),
+                         Emit("room:activity", {"roomId": 1, "eventId": None, "messageId": 1,
+                                                "userId": wire(ana)}, to="activity:1")]
+    assert seen_at_emit == ["hello there"] * 2
     row = db.session.get(Message, 1)
     assert (row.room_id, row.recipient_id, row.sender_id) == (1, None, 1)
 
@@ -44,18 +47,21 @@ def test_each_message_gets_its_own_id_and_event(bus):
     ids = [do_send_message(ana.actor, RoomRef(room, "community"), "hi")["id"]
            for room in (1, 2, 1)]
     assert ids == [1, 2, 3]
-    assert [(e.event, e.to, e.data["message"]["id"]) for e in bus.emits] == [
+    assert [(e.event, e.to, e.data["message"]["id"]) for e in bus.emits
+            if e.event == "room:message:new"] == [
         ("room:message:new", "room:1", 1),
         ("room:message:new", "room:2", 2),
         ("room:message:new", "room:1", 3),
     ]
+    assert [(e.to, e.data["messageId"]) for e in bus.emits if e.event == "room:activity"] == [
+        ("activity:1", 1), ("activity:2", 2), ("activity:1", 3)]
 
 
 def test_message_of_exactly_the_maximum_length_is_accepted(bus, app):
     ana = login(bus, "sid-a", "ana")
     text = "x" * app.config["MAX_MESSAGE_LENGTH"]
     assert do_send_message(ana.actor, ROOM_1, text)["content"] == text
-    assert len(bus.emits) == 1
+    assert bus.events() == ["room:message:new", "room:activity"]
 
 
 @pytest.mark.parametrize("text, error", [

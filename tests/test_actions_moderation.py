@@ -209,7 +209,10 @@ def test_a_ban_is_stored_takes_the_user_out_and_keeps_them_out(bus, cast, left, 
     assert bus.emits[:2] == [Emit("room:user:banned", banned, to=cast.channel),
                              Emit("room:user:banned", banned, to=f"user:{uid(cast.ana)}")]
     assert bus.events()[2:] == ["room:user:left", "rooms:update"]
-    assert sorted(left) == [("sid-a", cast.channel), ("sid-a2", cast.channel)]
+    # Out of the room, and no sidebar of theirs watches it any more (sidebar:watch).
+    watching = f"activity:{cast.rid}"
+    assert sorted(left) == [("sid-a", watching), ("sid-a", cast.channel), ("sid-a2", watching),
+                            ("sid-a2", cast.channel)]
     assert records(cast.rid)[-1] == ("ban", uid(cast.mia), uid(cast.ana))
     bus.clear()
 
@@ -239,7 +242,8 @@ def test_unban_lets_the_user_back_in(bus, cast, left):
 
 def test_banning_someone_absent_announces_only_the_ban(bus, cast, left):
     do_ban(cast.mia.actor, cast.room, uid(cast.ben))
-    assert bus.events() == ["room:user:banned", "room:user:banned"] and left == []
+    assert bus.events() == ["room:user:banned", "room:user:banned"]
+    assert left == [("sid-b", f"activity:{cast.rid}")]  # his sidebars stop watching it
 
 
 def test_a_banned_moderator_loses_the_role(bus, cast, left):

@@ -76,7 +76,8 @@ def test_three_people_react_reply_edit_and_mention(browser_context, tmp_path):
     for page in people:
         reply = messages_saying(page, "Me! The sandworms alone are worth it.")
         expect(reply.locator(".reply-quote")).to_contain_text("Ana Lima")
-        expect(reply.locator(".reply-quote")).to_contain_text("Who has read **Dune** yet?")
+        # The quote reads as the message does, without its Markdown markup.
+        expect(reply.locator(".reply-excerpt")).to_have_text("Who has read Dune yet?")
     expect(chloe.locator("#reply-bar")).to_be_hidden()
     # Following the quote brings the original into view.
     messages_saying(ben, "Me! The sandworms alone are worth it.").locator(".reply-quote").click()

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from chatapp.actions.messages import RoomRef, do_send_message
-from chatapp.formatting import ALLOWED_TAGS, render_markdown
+from chatapp.formatting import ALLOWED_TAGS, plain_text, render_markdown
 from chatapp.pages.rendering import markdown
 from tests.unit_support import bus, login  # noqa: F401
 
@@ -96,3 +96,27 @@ def test_the_plain_text_shortcut_gives_what_the_full_path_gives():
     assert len(shortcut) > 100  # the comparison below really covers the shortcut
     for text in samples:
         assert render_markdown(text) == render_markdown_fully(text), text
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("I loved **Dune**", "I loved Dune"),
+    ("_so_ ~~bad~~ `good` [here](https://example.com)", "so bad good here"),
+    ("> quoted\n\n- one\n- two", "quoted one two"),
+    ("```\nx = 1\n```", "x = 1"),
+    ("a &amp; b \\*not bold\\*", "a & b *not bold*"),
+    ("# hi <b>x</b>", "# hi <b>x</b>"),  # not markup in the subset: the text as written
+    ("lunch at   noon?\nanyone", "lunch at noon? anyone"),
+])
+def test_plain_text_is_what_the_rendered_message_reads(text, plain):
+    assert plain_text(text) == plain
+
+
+def test_a_reply_quotes_its_original_as_plain_text_live_and_in_history(bus, client):
+    """The quote of "I loved **Dune**" reads "I loved Dune", not its Markdown markup."""
+    ana, ben = login(bus, "sid-a", "ana"), login(bus, "sid-b", "ben")
+    original = do_send_message(ana.actor, ROOM_1, "I loved **Dune** and _Foundation_")
+    reply = do_send_message(ben.actor, ROOM_1, "same", reply_to=original["id"])
+    assert reply["replyTo"]["excerpt"] == "I loved Dune and Foundation"
+    page = client.get("/api/rooms/1/messages").get_json()["messages"]
+    assert page[0]["replyTo"]["excerpt"] == "I loved Dune and Foundation"
+    assert "Dune and Foundation" in client.get("/rooms/1").get_data(as_text=True)

@@ -252,3 +252,19 @@ def test_rest_created_event_and_its_end_reach_both_processes(cluster, clients, u
     assert eid not in [e["id"] for e in lobby_b.call("getActiveEvents")]
     refused = fan_b.call("sendMessage", "too late")
     assert refused["ok"] is False and refused["error"]["code"] == "event_ended", refused
+
+
+def test_a_sidebar_on_one_process_hears_a_room_moving_on_the_other(
+        cluster, clients, unique):  # noqa: F811
+    """sidebar:watch on B, messages on A: one room:activity each; a ban on A stops it on B."""
+    ana, ben = clients.login(cluster.a, unique("ana")), clients.login(cluster.b, unique("ben"))
+    room = new_room(ana, unique)
+    assert ben.call("sidebar:watch", {"roomIds": [room]})["ok"]
+    sent = send(ana, room, "over here")
+    got = exactly_once(ben, "room:activity", lambda d: d["roomId"] == room)
+    assert got == {"roomId": room, "eventId": None, "messageId": sent["id"], "userId": uid(ana)}
+    assert ana.call("room:ban", {"roomId": room, "userId": uid(ben)})["ok"]
+    ben.wait_for("room:user:banned", timeout=T)
+    send(ana, room, "not for ben")
+    settle(1.0)
+    assert len(ben.received("room:activity")) == 1

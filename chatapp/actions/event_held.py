@@ -12,7 +12,7 @@ from chatapp.errors import Conflict, Invalid, NotFound
 from chatapp.extensions import db
 from chatapp.models import Event, EventHeldMessage, User
 from chatapp.models.event_stage import HELD_APPROVED, HELD_PENDING, HELD_REJECTED
-from chatapp.realtime import stage_broadcast
+from chatapp.realtime import sidebar_broadcast, stage_broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.serializers import event_message_payload, event_times, user_payload
@@ -94,6 +94,7 @@ def do_decide_held(actor: Actor, event_id: str, held_id: int, decision: object) 
     db.session.refresh(held)
     if message is not None:
         stage_broadcast.event_message(event.room_id, message)
+        sidebar_broadcast.room_activity(event.room_id, event.id, message_id, message["userId"])
     payload = {**held_payload(held), "messageId": message["id"] if message else None}
     stage_broadcast.held_resolved(staff_ids(event) | {held.author_id}, payload)
     return payload

@@ -7,7 +7,12 @@ Like :mod:`chatapp.actions.moderation`: check, write with a record, commit, then
 """
 from __future__ import annotations
 
-from chatapp.actions.moderation import announce_removal, record, remove_presence
+from chatapp.actions.moderation import (
+    announce_removal,
+    record,
+    remove_presence,
+    unwatch_user,
+)
 from chatapp.errors import Conflict, Forbidden, Invalid, NotFound
 from chatapp.extensions import db
 from chatapp.models import Room, RoomMember, User
@@ -108,6 +113,7 @@ def do_remove_member(actor: Actor, room: Room, user_id: int) -> None:
     if was_moderator:
         broadcast.moderator_changed(room.id, event_id_of(room), user_payload(user), False)
     if room.is_private:
+        unwatch_user(room.id, user.id)  # no longer a reader of the private room
         announce_removal(room, user, sids, actor, banned=False)
 
 

@@ -13,7 +13,6 @@ from chatapp.actions.message_parts import (
     check_content,
     check_message_text,
     check_reply_to,
-    payload_event_id,
 )
 from chatapp.actions.resends import (
     AlreadySent,
@@ -29,7 +28,7 @@ from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.observability import metrics
 from chatapp.queries.events import event_of_room
 from chatapp.queries.messages import message_by_client_id
-from chatapp.realtime import broadcast
+from chatapp.realtime import broadcast, sidebar_broadcast
 from chatapp.security import authz, ratelimit
 from chatapp.security.identity import Actor
 from chatapp.serializers import (
@@ -110,8 +109,9 @@ def do_send_message(actor: Actor, room: RoomRef, text: object, *,
                     client_ip: str | None = None, client_message_id: object = None,
                     reply_to: object = None, attachments: object = None) -> dict:
     """Store a message in a room (community room or event chat), then broadcast it to the room
-    in that room's protocol: ``room:message:new`` or ``newMessage``, and ``mention`` to each
-    user its ``@name``s name (who may read the room). ``reply_to``: the id of the message of
+    in that room's protocol: ``room:message:new`` or ``newMessage``, ``room:activity`` to the
+    sidebars watching the room, and ``mention`` to each user its ``@name``s name (who may read
+    the room). ``reply_to``: the id of the message of
     the same room it answers (its quote goes with the message); ``attachments``: ids of the
     sender's uploads it carries (then the text may be empty). Returns what was sent.
 
@@ -133,6 +133,7 @@ def do_send_message(actor: Actor, room: RoomRef, text: object, *,
     if event is not None and is_held_for(actor, event, room.id):
         return do_hold_message(actor, event, content)
     mentioned = mentioned_users(actor.user_id, room.id, content)
+    event_id = event.id if event is not None else None  # read before the commit expires it
     try:
         message_id, created_at = store_message(
             sender_id=actor.user_id, content=content, room_id=room.id,
@@ -148,11 +149,10 @@ def do_send_message(actor: Actor, room: RoomRef, text: object, *,
     if room.kind == ROOM_KIND_EVENT:
         payload = event_message_payload(message_id, actor, content, created_at, features)
         broadcast.event_message_new(room.id, payload)
-        event_id = payload_event_id(room.id) if mentioned else None
     else:
         payload = room_message_payload(message_id, actor, content, created_at, features)
         broadcast.room_message_new(room.id, payload)
-        event_id = None
+    sidebar_broadcast.room_activity(room.id, event_id, message_id, wire_user_id(actor))
     for user in mentioned:
         broadcast.mention(user.id, room.id, event_id, payload)
     return payload

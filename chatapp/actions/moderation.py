@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from chatapp.actions.presence import announce_departure
 from chatapp.errors import Conflict, Forbidden, Invalid, NotFound
@@ -26,9 +26,9 @@ from chatapp.models import (
     User,
 )
 from chatapp.models.moderation import ROLE_MODERATOR
-from chatapp.models.presence import RoomPresence
+from chatapp.models.presence import Connection, RoomPresence
 from chatapp.queries.moderation import event_id_of, sockets_of_user_in_room
-from chatapp.realtime import broadcast
+from chatapp.realtime import broadcast, sidebar_broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.serializers import user_payload
@@ -82,6 +82,14 @@ def remove_presence(room: Room, user_id: int) -> list[str]:
         db.session.execute(delete(RoomPresence).where(RoomPresence.room_id == room.id,
                                                       RoomPresence.sid.in_(sids)))
     return sids
+
+
+def unwatch_user(room_id: int, user_id: int) -> None:
+    """After a commit that took away a user's right to read a room (a ban, the end of a
+    private room's membership): no socket of theirs, on any process, watches it any more
+    (``sidebar:watch``), so no sidebar of theirs hears of its messages."""
+    sids = db.session.scalars(select(Connection.sid).where(Connection.user_id == user_id)).all()
+    sidebar_broadcast.unwatch_anywhere(list(sids), room_id)
 
 
 def announce_removal(room: Room, user: User, sids: list[str], by: Actor, *, banned: bool,
@@ -196,6 +204,7 @@ def do_ban(actor: Actor, room: Room, user_id: int, reason: object = None) -> Roo
     record(actor, room, "ban", target=user.id, detail=reason)
     db.session.commit()
     authz.forget_policy(room.id)
+    unwatch_user(room.id, user.id)  # a banned user may not read the room, nor see it move
     announce_removal(room, user, sids, actor, banned=True, reason=reason)
     return ban
 

@@ -17,7 +17,7 @@ from chatapp.actions.typing import do_private_typing, do_room_typing
 from chatapp.errors import AuthFailed, NotLoggedIn, NotMember
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.queries.users import user_for_ref
-from chatapp.realtime import broadcast
+from chatapp.realtime import broadcast, sidebar_broadcast
 from chatapp.realtime.dispatch import ok
 from chatapp.realtime.socket_state import SocketState, state_of
 from chatapp.security.client_address import client_ip
@@ -70,6 +70,7 @@ class CommunityHandlers:
         if state.actor is not None and state.actor.user_id != result.actor.user_id:
             state.rooms.clear()  # the old identity left them
             state.event = None
+            sidebar_broadcast.unwatch_all(request.sid)  # what it may read is not the new one's
         state.guest_name_asked = None  # a user:login identity is the socket's, whatever joinEvent says
         state.actor = result.actor
         return ok(user=user_payload(result.actor), token=result.token, rooms=result.rooms)

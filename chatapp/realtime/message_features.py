@@ -1,12 +1,15 @@
 """Handlers for the message features (docs/protocol.md, "Message features"): edits,
-reactions and read markers. Thin adapters over :mod:`chatapp.actions`."""
+reactions, read markers and the sidebar's live unread badges. Thin adapters over :mod:`chatapp.actions`."""
 from __future__ import annotations
+
+from flask import request
 
 from chatapp.actions.event_lifecycle import check_event
 from chatapp.actions.message_edits import do_edit_message
 from chatapp.actions.reactions import do_toggle_reaction
 from chatapp.actions.reads import do_mark_room_read
 from chatapp.actions.rooms import check_community_room
+from chatapp.actions.sidebar_watch import do_watch_sidebar
 from chatapp.errors import Invalid
 from chatapp.realtime.community import joined_room, logged_in
 from chatapp.realtime.dispatch import ok
@@ -17,6 +20,7 @@ MESSAGE_FEATURE_EVENTS = {
     "room:message:edit": "on_room_message_edit",
     "room:message:react": "on_room_message_react",
     "room:read": "on_room_read",
+    "sidebar:watch": "on_sidebar_watch",
 }
 
 
@@ -51,3 +55,9 @@ class MessageFeatureHandlers:
         last_read = do_mark_room_read(actor, room, up_to)
         return ok(roomId=room.id, lastReadId=last_read)
 
+
+    def on_sidebar_watch(self, data=None, *_):
+        """``{roomIds?, eventIds?}``: ``room:activity`` for each new message there from now
+        on; the ack carries each one's badges as they stand (``rooms``)."""
+        _, actor = logged_in()
+        return ok(rooms=do_watch_sidebar(request.sid, actor, require_object(data)))

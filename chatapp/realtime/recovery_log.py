@@ -40,8 +40,10 @@ from chatapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-# Events not worth replaying (as socket.io's volatile emits): a missed "is typing" is stale.
-VOLATILE_EVENTS = frozenset({"user:typing", "userTyping", "user:typing:private"})
+# Events not worth replaying (as socket.io's volatile emits): a missed "is typing" is stale;
+# a sidebar that missed "room:activity" resyncs its badges when it watches again.
+VOLATILE_EVENTS = frozenset({"user:typing", "userTyping", "user:typing:private",
+                             "room:activity"})
 ADVISORY_LOCK_KEY = 0x63686174  # "chat": one lock for the whole cluster's event order
 HOLD_SECONDS = 30.0  # how long a resumed socket filters out events its replay covered
 
