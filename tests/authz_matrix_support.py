@@ -43,7 +43,6 @@ from chatapp.models import (
 from chatapp.models.moderation import ROLE_OWNER
 from chatapp.models.room import ROOM_KIND_COMMUNITY
 from chatapp.realtime import broadcast
-from chatapp.security import authz
 from chatapp.security.identity import Actor, issue_token
 from chatapp.timeutil import utcnow
 from tests import databases
@@ -203,7 +202,6 @@ def stage(world_template, tmp_path, monkeypatch):
     url, ids = world_template
     copy = databases.copy_of(url, tmp_path)
     app = make_app(copy)
-    monkeypatch.setattr(authz, "_policies", {})  # room policies of another test's database
     monkeypatch.setattr(process_registry, "_process_id", None)
     with app.app_context():
         tokens = {role: issue_token(db.session.get(User, ids[role])) for role in ROLES

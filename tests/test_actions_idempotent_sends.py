@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatapp.actions import messages as messages_actions
+from chatapp.actions import resends
 from chatapp.actions.messages import RoomRef, do_send_message, do_send_private_message
 from chatapp.errors import Conflict, Invalid
 from chatapp.extensions import db
@@ -84,6 +85,8 @@ def test_concurrent_retries_store_one_message(bus, monkeypatch):  # noqa: F811
         # The first look happens "before the winner committed"; later ones see the row.
         return None if len(looks) == 1 else real_lookup(sender_id, client_id)
 
+    # Both lookups race: the retry check before sending, and the one after the insert lost.
+    monkeypatch.setattr(resends, "message_by_client_id", lookup_racing)
     monkeypatch.setattr(messages_actions, "message_by_client_id", lookup_racing)
     assert do_send_message(ana.actor, ROOM_1, "hello", client_message_id="c-1") == winner
     assert count(Message) == 1 and bus.emits == []

@@ -110,7 +110,10 @@ class RoomPolicy:
     loaded_at: float = 0.0
 
 
-_policies: dict[int, RoomPolicy] = {}
+def _policies() -> dict[int, RoomPolicy]:
+    """The app's cache of room policies (one per app: two apps in one process, as in tests,
+    never see each other's rooms)."""
+    return current_app.extensions.setdefault("chatapp.room_policies", {})
 
 
 def load_policy(room_id: int) -> RoomPolicy:
@@ -130,15 +133,16 @@ def load_policy(room_id: int) -> RoomPolicy:
 def policy_of(room_id: int) -> RoomPolicy:
     """This process's view of a room's posting policy, at most POLICY_CACHE_SECONDS old (a
     change made on this process applies at once; on others within that time)."""
-    policy = _policies.get(room_id)
+    cache = _policies()
+    policy = cache.get(room_id)
     ttl = current_app.config["POLICY_CACHE_SECONDS"]
     if policy is None or time.monotonic() - policy.loaded_at > ttl:
-        policy = _policies[room_id] = load_policy(room_id)
+        policy = cache[room_id] = load_policy(room_id)
     return policy
 
 
 def forget_policy(room_id: int) -> None:
-    _policies.pop(room_id, None)
+    _policies().pop(room_id, None)
 
 
 def check_can_post(actor: Actor, room_id: int) -> bool:
