@@ -231,3 +231,39 @@ def stage(world_template, tmp_path, monkeypatch):
         db.session.remove()
         db.engine.dispose()
     databases.release(copy)
+
+
+# --- running one (row, role) case: the row is a test_authz_matrix.Row ---------------------
+
+def run_socket(stage: Stage, action: str, role: str, row) -> tuple:
+    """The caller's socket, after its ``prep``; returns (outcome, refusal broadcasts)."""
+    client = stage.connect(role)
+    if role != "anonymous":
+        for event, payload in row.prep:
+            client.emit(event, resolve(payload, stage.ids), callback=True)
+    client.get_received()
+    before = stage.snapshot()
+    with stage.recording() as emits:
+        ack = client.emit(action, *resolve(row.args, stage.ids), callback=True)
+    if isinstance(ack, list) or (isinstance(ack, dict) and ack.get("ok") is True):
+        return ALLOW, before, emits, []
+    assert isinstance(ack, dict) and ack.get("ok") is False, ack
+    refusal = ("error", stage.sid_of(client))
+    assert refusal in emits, emits  # clients without callbacks hear of it too
+    return ack["error"]["code"], before, emits, [refusal]
+
+
+def run_rest(stage: Stage, action: str, role: str, row) -> tuple:
+    """The caller's request; returns (outcome, state before, broadcasts, refusal broadcasts)."""
+    method, rule = action.split(" ", 1)
+    headers = {"Authorization": f"Bearer {stage.tokens[role]}"} if role != "anonymous" else {}
+    body = {"json": resolve(row.args[0], stage.ids)} if row.args else {}
+    url = url_for_rule(rule, row.path, stage.ids)
+    before = stage.snapshot()
+    with stage.recording() as emits:
+        response = stage.app.test_client().open(url, method=method, headers=headers, **body)
+    if 200 <= response.status_code < 300:
+        return ALLOW, before, emits, []
+    code = (response.get_json() or {}).get("error", {}).get("code")
+    assert response.status_code == HTTP_STATUS.get(code), (response.status_code, code)
+    return code, before, emits, []
