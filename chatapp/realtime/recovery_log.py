@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from chatapp.extensions import db
 from chatapp.models import RecoveryEvent
@@ -137,7 +137,13 @@ def _log_connection():
     conn = _writer["conn"]
     if conn is None or conn.closed or conn.engine is not db.engine or (
             _writer["pid"] != os.getpid()):  # after a fork the parent's socket is not ours
-        conn = db.engine.connect()
+        if conn is not None and _writer["pid"] == os.getpid():
+            _drop_log_connection()  # another app's engine (tests): close, never leak it
+        engine = db.engine
+        if not event.contains(engine, "engine_disposed", _engine_disposed):
+            event.listen(engine, "engine_disposed", _engine_disposed)
+        conn = engine.connect()
+        conn.detach()  # the log's own for good: closing it closes it, not a return to the pool
         # The log is an aid, not a record: a commit need not wait for the disk (a PostgreSQL
         # crash may lose the last few rows; a server process crash loses nothing).
         conn.exec_driver_sql("SET synchronous_commit TO OFF")
@@ -176,6 +182,15 @@ def _send_postgres(params: tuple, data: Any, emit: Callable[[Any], None]) -> Non
             _drop_log_connection()
         for deliver in local:
             deliver()
+
+
+def _engine_disposed(engine) -> None:
+    """A disposed engine takes the log's connection with it: the connection is checked out
+    for good, so ``dispose()`` alone would leave it open (and a database that someone means
+    to copy or drop, busy)."""
+    conn = _writer["conn"]
+    if conn is not None and conn.engine is engine:
+        _drop_log_connection()
 
 
 def _drop_log_connection() -> None:
