@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from chatapp.pages import rendering
     from chatapp.pages.forms import csrf
+    from chatapp.realtime import engine
     from chatapp.realtime.client_manager import make_client_manager
 
     database.init_app(app)
@@ -61,6 +62,8 @@ def register_extensions(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    # Frames built once per broadcast, written without a writer greenlet, capped per socket.
+    engine.install(socketio.server, max_queued_bytes=app.config["SOCKET_MAX_QUEUED_BYTES"])
 
 
 class IdConverter(IntegerConverter):

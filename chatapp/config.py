@@ -118,6 +118,9 @@ def load_config(instance_path: Path) -> dict:
         # The Redis pub/sub channel of the message queue: deployments sharing one Redis
         # (database numbers do not separate pub/sub) must each use their own.
         "SOCKETIO_CHANNEL": env_str("SOCKETIO_CHANNEL", "flask-socketio"),
+        # What may wait to be written to one socket whose client reads slower than its rooms
+        # talk; past it the client is disconnected (it reconnects and catches up).
+        "SOCKET_MAX_QUEUED_BYTES": env_int("SOCKET_MAX_QUEUED_BYTES", 1024 * 1024),
         "MAX_MESSAGE_LENGTH": env_int("MAX_MESSAGE_LENGTH", 4000),
         "HISTORY_LIMIT": 100,
         "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),
