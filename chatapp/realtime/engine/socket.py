@@ -183,7 +183,7 @@ class FramedSocket(eio_socket.Socket):
             self.queue.put(eio_packet.Packet(eio_packet.NOOP))  # ends the client's poll
             upgrade = eio_packet.Packet(encoded_packet=self.receive_frame(ws))
             return upgrade.packet_type == eio_packet.UPGRADE
-        except Exception:  # a client that hangs up or sends garbage mid-upgrade
+        except Exception:  # noqa: BLE001 - a client that hangs up or sends garbage mid-upgrade
             return False
         finally:
             self.upgrading = False
@@ -215,7 +215,7 @@ class FramedSocket(eio_socket.Socket):
         while True:
             try:
                 data = self.receive_frame(ws)
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - any read error ends the session
                 if not self.closed:
                     self.server.logger.info('%s: Unexpected error "%s", closing connection',
                                             self.sid, error)
