@@ -59,6 +59,8 @@ def register_extensions(app: Flask) -> None:
         always_connect=True,
         # Allows a 1 MB payload to be read and refused as too_large instead of cutting the socket.
         max_http_buffer_size=2 * 1024 * 1024,
+        ping_interval=app.config["SOCKET_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKET_PING_TIMEOUT"],
         logger=False,
         engineio_logger=False,
     )

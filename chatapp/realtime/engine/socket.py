@@ -12,7 +12,8 @@ straight to the TCP socket with a non-blocking ``send``:
   in :attr:`pending`, and one drain greenlet, alive only while there is a backlog, writes the
   backlog in order. Per-socket order is therefore the order of ``send`` calls, as before.
 
-Memory is bounded per socket: when the backlog passes ``max_queued_bytes`` the client is
+Memory is bounded per socket: when the backlog behind the frame being written passes
+``max_queued_bytes`` the client is
 disconnected and its TCP connection shut down (docs/deploy.md, ``SOCKET_MAX_QUEUED_BYTES``).
 A client that stops reading while its room is idle stops answering pings and is closed the
 same way by the ping timeout, so it never holds its connection open.
@@ -57,6 +58,7 @@ class FramedSocket(eio_socket.Socket):
         self.pending: deque[bytes | memoryview] = deque()
         self.pending_bytes = 0
         self.shutdown_when_drained = False
+        self.cut = False  # the TCP connection was shut down: nothing more is written
 
     # --- sending -------------------------------------------------------------------------
 
@@ -68,6 +70,8 @@ class FramedSocket(eio_socket.Socket):
 
     def write_frame(self, frame: bytes) -> None:
         """Write ``frame`` now if nothing is waiting, else behind the backlog (never blocks)."""
+        if self.cut:
+            return
         if self.pending:
             self.enqueue(frame)
             return
@@ -85,25 +89,31 @@ class FramedSocket(eio_socket.Socket):
     def enqueue(self, chunk: bytes | memoryview) -> None:
         self.pending.append(chunk)
         self.pending_bytes += len(chunk)
-        if self.max_queued_bytes and self.pending_bytes > self.max_queued_bytes:
+        # The frame being written does not count: one large answer (a page of history) may
+        # exceed the cap by itself; what may not is a backlog behind it.
+        if self.max_queued_bytes and (self.pending_bytes - len(self.pending[0])
+                                      > self.max_queued_bytes):
             self.server.logger.warning("%s: %d bytes queued for a client that does not read; "
                                        "disconnecting it", self.sid, self.pending_bytes)
             self.abort()
 
     def drain(self) -> None:
-        """Write the backlog in order, cooperatively; ends when it is empty."""
+        """Write the backlog in order, cooperatively, all of it per system call (a client that
+        fell behind gets one large write, not one per frame); ends when it is empty."""
         pending = self.pending
-        while pending and self.tcp is not None:
-            chunk = pending[0]
+        while pending and not self.cut:
+            batch = len(pending)
+            data = pending[0] if batch == 1 else b"".join(pending)
             try:
-                self.tcp.sendall(chunk)
+                self.tcp.sendall(data)
             except OSError:
                 self.abort()
                 return
-            if not pending or pending[0] is not chunk:
+            if self.cut:
                 return  # aborted meanwhile: the backlog was dropped
-            pending.popleft()
-            self.pending_bytes -= len(chunk)
+            for _ in range(batch):
+                pending.popleft()
+            self.pending_bytes -= len(data)
         if self.shutdown_when_drained:
             self.shutdown_tcp()
 
@@ -141,8 +151,9 @@ class FramedSocket(eio_socket.Socket):
 
     def shutdown_tcp(self) -> None:
         tcp = self.tcp
-        if tcp is None:
+        if tcp is None or self.cut:
             return
+        self.cut = True
         try:
             tcp.shutdown(_stdlib_socket.SHUT_RDWR)
         except OSError:
