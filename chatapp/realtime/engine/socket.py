@@ -21,6 +21,7 @@ same way by the ping timeout, so it never holds its connection open.
 from __future__ import annotations
 
 import socket as _stdlib_socket
+import time
 from collections import deque
 from typing import Any
 
@@ -116,6 +117,28 @@ class FramedSocket(eio_socket.Socket):
             self.pending_bytes -= len(data)
         if self.shutdown_when_drained:
             self.shutdown_tcp()
+
+    # --- pings ---------------------------------------------------------------------------
+
+    def schedule_ping(self) -> None:
+        """As python-engineio's, but on a timer of the event loop instead of a greenlet that
+        sleeps through the ping interval: an idle socket holds no greenlet (stack) for it."""
+        if self.last_ping:
+            self.last_ping = None
+            timer = gevent.get_hub().loop.timer(self.server.ping_interval)
+            timer.start(self.ping_due, timer)
+
+    def ping_due(self, timer: Any) -> None:
+        """Runs in the event loop: must not block. A direct write never does; on the polling
+        transport the stock queue is used from a greenlet."""
+        timer.close()
+        if self.closing or self.closed:
+            return
+        self.last_ping = time.time()
+        if self.tcp is None:
+            self.server.start_background_task(super().send, eio_packet.Packet(eio_packet.PING))
+        else:
+            self.write_frame(frame_of(eio_packet.Packet(eio_packet.PING)))
 
     # --- closing -------------------------------------------------------------------------
 
