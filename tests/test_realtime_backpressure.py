@@ -134,3 +134,28 @@ def test_an_idle_client_that_stops_reading_is_dropped_after_the_ping_timeout(
         assert uid(watcher)
     finally:
         watcher.close()
+
+
+def test_a_reader_that_falls_behind_gets_everything_in_order_once(server, unique):
+    """Frames that wait in the server's backlog (the client paused) come out in order, each
+    once, behind what was already queued, when it reads again."""
+    sender = ChatClient(server.url)
+    try:
+        sender.login(unique("send"))
+        room_id = new_room(sender, unique)
+        slow = non_reader(server, unique("slow"), room_id)
+        count, text = 300, "ж" * 3990  # ~7 MB: more than the kernel buffers hold (4 MB)
+        for i in range(count):
+            assert sender.call("room:message", {"roomId": room_id, "message": f"{i:04d}{text}"})["ok"]
+        seen: list[str] = []
+        slow.settimeout(15)
+        while len(seen) < count:
+            frame = slow.recv()
+            if frame == "2":  # an Engine.IO ping: answer it, as any client does
+                slow.send("3")
+            elif frame.startswith('42["room:message:new"'):
+                seen.append(json.loads(frame[2:])[1]["message"]["content"][:4])
+        assert seen == [f"{i:04d}" for i in range(count)]
+        slow.close()
+    finally:
+        sender.close()
