@@ -99,8 +99,9 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
         if resumed.actor is not None:
             channels.append(broadcast.user_channel(resumed.actor.user_id))
         recovery_log.replay(sid, handshake.pid, handshake.resume_after, channels,
-                            lambda event, data, offset: socketio.server.send_logged_event(
-                                sid, event, data, offset))
+                            lambda event, data, offset, paced=False:
+                            socketio.server.send_logged_event(sid, event, data, offset,
+                                                              paced=paced))
         metrics.recovery("recovered")
 
     def on_disconnect(self, reason=None, *_):

@@ -215,31 +215,58 @@ def hold(sid: str) -> None:
 
 
 def replay(sid: str, pid: str, after: int, channels: Iterable[str],
-           send: Callable[[str, Any, str], None]) -> int:
+           send: Callable[..., bool | None]) -> int:
     """Send ``sid`` every logged event after offset ``after`` addressed to everyone, to one
     of ``channels`` or to session ``pid`` (but not those that left it out), in order, through
-    ``send(event, data, offset)``; then let live events newer than the log's end through.
-    Returns how many were replayed."""
+    ``send(event, data, offset, paced=...)``; then let live events newer than the log's end
+    through. Returns how many were replayed.
+
+    A small gap is sent under the order lock, unpaced (no event can slip in between). A large
+    one is sent outside it, ``paced`` (``send`` may wait for the client to read; False: the
+    socket is gone), while live events stay held back; then the events logged meanwhile are
+    caught up the same way, until what is left is small enough to finish under the lock."""
     targets = {*channels, session_channel(pid)}
-    with _order:
-        _cluster_lock()  # every event that took an offset before now has committed
-        rows = db.session.execute(
-            select(RecoveryEvent.id, RecoveryEvent.event, RecoveryEvent.data,
-                   RecoveryEvent.channels)
-            .where(RecoveryEvent.id > after,
-                   RecoveryEvent.channel.is_(None) | RecoveryEvent.channel.in_(
-                       [*targets, CHANNEL_LIST]),
-                   RecoveryEvent.skip_session.is_(None) | (RecoveryEvent.skip_session != pid))
-            .order_by(RecoveryEvent.id)).all()
-        end = db.session.scalar(select(func.max(RecoveryEvent.id))) or 0
-        # A list row reaches the socket if any of its channels is one of the socket's.
-        rows = [row for row in rows if row.channels is None
-                or not targets.isdisjoint(json.loads(row.channels))]
+    sent = 0
+    for round_ in range(REPLAY_ROUNDS):
+        with _order:
+            _cluster_lock()  # every event that took an offset before now has committed
+            rows, end = _missed(after, targets, pid)
+            if round_ == REPLAY_ROUNDS - 1 or sum(
+                    len(row.data) for row in rows) <= REPLAY_LOCKED_BYTES:
+                for offset, event, data, _ in rows:
+                    send(event, json.loads(data), str(offset))
+                _holds[sid] = (end, time.monotonic() + HOLD_SECONDS)
+                db.session.commit()
+                return sent + len(rows)
+            db.session.commit()  # ends the cluster lock: others broadcast while we send
         for offset, event, data, _ in rows:
-            send(event, json.loads(data), str(offset))
-        _holds[sid] = (end, time.monotonic() + HOLD_SECONDS)
-        db.session.commit()
-    return len(rows)
+            if send(event, json.loads(data), str(offset), paced=True) is False:
+                return sent
+            sent += 1
+        after = end
+    return sent
+
+
+# Up to this much of a replay is sent under the order lock; more goes out paced, outside it.
+REPLAY_LOCKED_BYTES = 64 * 1024
+REPLAY_ROUNDS = 8  # catch-up rounds before the rest is sent under the lock regardless
+
+
+def _missed(after: int, targets: set[str], pid: str) -> tuple[list, int]:
+    """The rows after ``after`` that reach a socket in ``targets`` (session ``pid``), and the
+    log's end."""
+    rows = db.session.execute(
+        select(RecoveryEvent.id, RecoveryEvent.event, RecoveryEvent.data,
+               RecoveryEvent.channels)
+        .where(RecoveryEvent.id > after,
+               RecoveryEvent.channel.is_(None) | RecoveryEvent.channel.in_(
+                   [*targets, CHANNEL_LIST]),
+               RecoveryEvent.skip_session.is_(None) | (RecoveryEvent.skip_session != pid))
+        .order_by(RecoveryEvent.id)).all()
+    end = db.session.scalar(select(func.max(RecoveryEvent.id))) or 0
+    # A list row reaches the socket if any of its channels is one of the socket's.
+    return [row for row in rows if row.channels is None
+            or not targets.isdisjoint(json.loads(row.channels))], max(end, after)
 
 
 def last_offset() -> int:

@@ -98,6 +98,23 @@ class FramedSocket(eio_socket.Socket):
                                        "disconnecting it", self.sid, self.pending_bytes)
             self.abort()
 
+    def wait_for_backlog(self, limit: int, timeout: float) -> bool:
+        """Block the calling greenlet until no more than ``limit`` bytes wait for this socket
+        (True), for a sender that paces itself (a replay); False if the socket was cut or
+        closed, or the client read nothing for ``timeout`` seconds (it is then cut)."""
+        deadline = time.monotonic() + timeout
+        while self.pending_bytes > limit:
+            if self.cut or self.closed:
+                return False
+            if time.monotonic() > deadline:
+                self.abort()
+                return False
+            before = self.pending_bytes
+            gevent.sleep(0.005)
+            if self.pending_bytes < before:  # it reads: the timeout counts from now
+                deadline = time.monotonic() + timeout
+        return not self.cut
+
     def drain(self) -> None:
         """Write the backlog in order, cooperatively, all of it per system call (a client that
         fell behind gets one large write, not one per frame); ends when it is empty."""
