@@ -37,7 +37,7 @@ def register_extensions(app: Flask) -> None:
     from chatapp import storage
     from chatapp.pages import rendering
     from chatapp.pages.forms import csrf
-    from chatapp.realtime import frame_guard, recovery_server
+    from chatapp.realtime import engine, frame_guard, recovery_server
     from chatapp.realtime.client_manager import make_client_manager
 
     database.init_app(app)
@@ -62,12 +62,18 @@ def register_extensions(app: Flask) -> None:
         always_connect=True,
         # Allows a 1 MB payload to be read and refused as too_large instead of cutting the socket.
         max_http_buffer_size=2 * 1024 * 1024,
+        ping_interval=app.config["SOCKET_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKET_PING_TIMEOUT"],
         logger=False,
         engineio_logger=False,
     )
-    frame_guard.install(socketio.server)  # malformed and binary frames never reach handlers
     # Connection state recovery (socket.io v4.6+) on the server Flask-SocketIO just built.
     recovery_server.install(app, socketio.server)
+    # Frames built once per broadcast, written without a writer greenlet, capped per socket;
+    # a replay after a reconnect goes through the same sockets, so under the same cap.
+    engine.install(socketio.server, max_queued_bytes=app.config["SOCKET_MAX_QUEUED_BYTES"])
+    # Last, so it is the outermost wrapper: malformed and binary frames never reach handlers.
+    frame_guard.install(socketio.server)
 
 
 class IdConverter(IntegerConverter):

@@ -128,6 +128,13 @@ def load_config(instance_path: Path) -> dict:
         # The Redis pub/sub channel of the message queue: deployments sharing one Redis
         # (database numbers do not separate pub/sub) must each use their own.
         "SOCKETIO_CHANNEL": env_str("SOCKETIO_CHANNEL", "flask-socketio"),
+        # What may wait to be written to one socket whose client reads slower than its rooms
+        # talk; past it the client is disconnected (it reconnects and catches up).
+        "SOCKET_MAX_QUEUED_BYTES": env_int("SOCKET_MAX_QUEUED_BYTES", 8 * 1024 * 1024),
+        # Engine.IO's heartbeat: a client that answers no ping within interval + timeout is
+        # disconnected and its TCP connection closed (a client that stopped reading).
+        "SOCKET_PING_INTERVAL": env_int("SOCKET_PING_INTERVAL", 25),
+        "SOCKET_PING_TIMEOUT": env_int("SOCKET_PING_TIMEOUT", 20),
         "MAX_MESSAGE_LENGTH": env_int("MAX_MESSAGE_LENGTH", 4000),
         # Larger request bodies are refused (413 too_large) before they are read.
         "MAX_BODY_BYTES": env_int("MAX_BODY_BYTES", 1024 * 1024),

@@ -39,7 +39,7 @@ def test_last_socket_leaves_its_rooms_and_goes_offline(bus):
         [Emit("room:user:left", {"roomId": 2, "userId": a, "timestamp": NOW_Z}, to="room:2"),
          Emit("rooms:update", {"id": 2, "usersCount": 0})],
     ]
-    assert bus.emits[4] == Emit("user:offline", {"userId": a})
+    assert bus.emits[4] == Emit("user:offline", {"userId": a}, to=["presence:legacy", "presence:all", f"presence:user:{a}"])
     assert db.session.get(Connection, "sid-a") is None
     assert count(RoomPresence) == 1
 
@@ -97,7 +97,7 @@ def test_sockets_of_a_dead_process_are_announced_like_disconnects(bus, monkeypat
     assert bus.emits == [
         Emit("room:user:left", {"roomId": 1, "userId": b, "timestamp": NOW_Z}, to="room:1"),
         Emit("rooms:update", {"id": 1, "usersCount": 2}),
-        Emit("user:offline", {"userId": b}),
+        Emit("user:offline", {"userId": b}, to=["presence:legacy", "presence:all", f"presence:user:{b}"]),
     ]
     assert db.session.get(ServerProcess, dead) is None
     assert db.session.get(Connection, "sid-b") is None
@@ -131,7 +131,8 @@ def test_process_named_dead_is_reaped_even_with_a_fresh_heartbeat(bus, monkeypat
     as_process(monkeypatch, me)
 
     assert do_reap_dead_processes(me, also_dead=[dead]) == 1
-    assert bus.emits == [Emit("user:offline", {"userId": wire(ben)})]
+    b = wire(ben)
+    assert bus.emits == [Emit("user:offline", {"userId": b}, to=["presence:legacy", "presence:all", f"presence:user:{b}"])]
 
 
 def test_user_with_two_sockets_on_a_dead_process_is_announced_once(bus, monkeypatch):

@@ -37,7 +37,9 @@ def test_guest_login_emits_rooms_session_and_online(bus):
     assert bus.emits == [
         Emit("rooms:list", default_rooms(), to="sid-a"),
         Emit("user:session", {**ana, "token": result.token}, to="sid-a"),
-        Emit("user:online", ana, skip_sid="sid-a"),
+        # To the user's watchers only (docs/protocol.md, "Who hears presence").
+        Emit("user:online", ana, to=["presence:all", f"presence:user:{ana['userId']}"],
+             skip_sid="sid-a"),
     ]
     assert bus.subscribed == [("sid-a", "user:1")]
     assert user(result) == ana and result.rooms == default_rooms()
@@ -171,7 +173,7 @@ def test_token_switches_a_socket_to_another_identity(bus):
     assert bus.emits == [
         Emit("room:user:left", {"roomId": 1, "userId": a, "timestamp": NOW_Z}, to="room:1"),
         Emit("rooms:update", {"id": 1, "usersCount": 0}),
-        Emit("user:offline", {"userId": a}),
+        Emit("user:offline", {"userId": a}, to=["presence:legacy", "presence:all", f"presence:user:{a}"]),
         Emit("rooms:list", default_rooms(), to="sid-a"),
         Emit("user:session", {**user(ben), "token": result.token}, to="sid-a"),
     ]
@@ -193,8 +195,9 @@ def test_token_switch_unsubscribes_the_old_identitys_channels(bus):
 def test_set_status_stores_and_tells_everyone_else(bus):
     ana = login(bus, "sid-a", "ana")
     assert do_set_status("sid-a", ana.actor, "  studying  ") == "studying"
-    assert bus.emits == [Emit("user:status:update", {"userId": wire(ana), "status": "studying"},
-                              skip_sid="sid-a")]
+    a = wire(ana)
+    assert bus.emits == [Emit("user:status:update", {"userId": a, "status": "studying"},
+                              to=["presence:legacy", "presence:all", f"presence:user:{a}"], skip_sid="sid-a")]
     assert db.session.get(User, 1).status == "studying"
 
 

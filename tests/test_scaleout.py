@@ -138,6 +138,8 @@ def test_rooms_update_counts_distinct_users_across_processes(cluster, clients, u
 def test_presence_with_tabs_on_both_processes(cluster, clients, unique):
     watch_a = clients.login(cluster.a, unique("wa"))
     watch_b = clients.login(cluster.b, unique("wb"))
+    for watcher in (watch_a, watch_b):  # user:online goes to watchers only
+        assert watcher.call("presence:watch", {"everyone": True})["ok"]
     eve_a = clients.login(cluster.a, unique("eve"))
     eve = uid(eve_a)
     is_eve = lambda d: d["userId"] == eve  # noqa: E731
@@ -169,6 +171,7 @@ def together(*actions) -> None:
 
 def test_simultaneous_tabs_on_two_processes_are_announced_once(cluster, clients, unique):
     watcher = clients.login(cluster.a, unique("w"))
+    assert watcher.call("presence:watch", {"everyone": True})["ok"]
     room = new_room(watcher, unique)
     for attempt in range(20):  # a race: stop at the first duplicate
         first = clients.login(cluster.a, unique("u"))

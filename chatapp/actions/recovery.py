@@ -39,6 +39,9 @@ class Resumed:
     actor: Actor | None
     rooms: list[Room] = field(default_factory=list)
     guest_name_asked: str | None = None
+    # The presence channels it listened to (presence:watch), or None when not snapshotted
+    # (its process died, or the old socket was taken over): then it starts as a new socket.
+    presence: list[str] | None = None
 
 
 def do_resume_session(sid: str, pid: str) -> Resumed:
@@ -58,6 +61,7 @@ def do_resume_session(sid: str, pid: str) -> Resumed:
     for room in resumed.rooms:
         broadcast.subscribe(sid, broadcast.room_channel(room.id))
     resumed.guest_name_asked = session.guest_name_asked
+    resumed.presence = json.loads(session.presence) if session.presence else None
     return resumed
 
 

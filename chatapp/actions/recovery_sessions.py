@@ -34,8 +34,10 @@ def do_end_session(sid: str) -> None:
     db.session.commit()
 
 
-def persist_sessions(sids: list[str], guest_names: dict[str, str | None] | None = None) -> None:
-    """Snapshot who these sockets were and which rooms they were in, and mark their sessions
+def persist_sessions(sids: list[str], guest_names: dict[str, str | None] | None = None,
+                     presence: dict[str, list[str]] | None = None) -> None:
+    """Snapshot who these sockets were, which rooms they were in and (when known, from
+    ``presence``) which presence channels they listened to, and mark their sessions
     disconnected now (called before their presence rows are deleted). Not committed."""
     if not sids:
         return
@@ -51,6 +53,8 @@ def persist_sessions(sids: list[str], guest_names: dict[str, str | None] | None 
                   "room_ids": json.dumps(sorted(rooms.get(sid, [])))}
         if guest_names and guest_names.get(sid):
             values["guest_name_asked"] = guest_names[sid]
+        if presence and sid in presence:
+            values["presence"] = json.dumps(sorted(presence[sid]))
         db.session.execute(update(RecoverySession).where(
             RecoverySession.sid == sid, RecoverySession.disconnected_at.is_(None)).values(**values))
 

@@ -14,6 +14,9 @@ from chatapp.timeutil import utcnow
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY (its rowid); PostgreSQL gets a bigint.
 OFFSET_TYPE = BigInteger().with_variant(Integer, "sqlite")
+# ``RecoveryEvent.channel`` of an event sent to several channels at once (listed in
+# ``channels``); no Socket.IO room has this name.
+CHANNEL_LIST = "*list"
 
 
 class RecoveryEvent(db.Model):
@@ -26,8 +29,9 @@ class RecoveryEvent(db.Model):
 
     id: Mapped[int] = mapped_column(OFFSET_TYPE, primary_key=True, autoincrement=True)
     # Who got it: a channel (``room:<id>``, ``user:<id>``), ``session:<pid>`` for one socket,
-    # or None for every socket.
+    # None for every socket, or ``CHANNEL_LIST``: every socket in any of ``channels``.
     channel: Mapped[str | None] = mapped_column(String(80))
+    channels: Mapped[str | None] = mapped_column(Text)  # JSON list, with CHANNEL_LIST only
     skip_session: Mapped[str | None] = mapped_column(String(40))  # the socket left out, if any
     event: Mapped[str] = mapped_column(String(64))
     data: Mapped[str] = mapped_column(Text)  # the payload as JSON
@@ -47,6 +51,8 @@ class RecoverySession(db.Model):
     start_offset: Mapped[int] = mapped_column(OFFSET_TYPE, default=0)
     user_id: Mapped[int | None] = mapped_column(Integer)
     room_ids: Mapped[str | None] = mapped_column(Text)  # JSON list, at disconnect
+    # JSON list of the presence channels it listened to (presence:watch), at disconnect.
+    presence: Mapped[str | None] = mapped_column(Text)
     guest_name_asked: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     disconnected_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

@@ -30,12 +30,16 @@ def user_channel(user_id: int) -> str:
     return f"user:{user_id}"
 
 
-def send(event: str, data: Any, *, to: str | None = None, skip_sid: str | None = None) -> None:
-    """Emit ``event`` to ``to`` (a channel or socket id; everyone when None).
+def send(event: str, data: Any, *, to: str | list[str] | None = None,
+         skip_sid: str | None = None) -> None:
+    """Emit ``event`` to ``to`` (a channel or socket id, or a list of them: each socket in any
+    of them gets it once; everyone when None).
 
-    The one seam of connection state recovery: unless the event is volatile (typing), it is
-    logged and goes out with its offset as a trailing argument, the same for every recipient
-    (see :mod:`chatapp.realtime.recovery_log`)."""
+    The one seam of connection state recovery and of the frame-once fan-out: unless the event
+    is volatile (typing), it is logged (a list ``to`` as one row, one offset) and goes out
+    with its offset as a trailing argument, the same for every recipient, so the manager
+    encodes one packet and the engine builds one WebSocket frame for all of them (see
+    :mod:`chatapp.realtime.recovery_log` and :mod:`chatapp.realtime.engine`)."""
     metrics.emitted(event)
     recovery_log.send_logged(
         event, data, to, skip_sid,
@@ -48,6 +52,11 @@ def subscribe(sid: str, channel: str) -> None:
 
 def unsubscribe(sid: str, channel: str) -> None:
     socketio.server.leave_room(sid, channel, namespace=NAMESPACE)
+
+
+def channels_of(sid: str) -> list[str]:
+    """The channels a socket of this process is in (its own sid among them)."""
+    return socketio.server.rooms(sid, namespace=NAMESPACE)
 
 
 # --- to one socket -----------------------------------------------------------------------
@@ -160,17 +169,37 @@ def conversation_read(reader_id: int, peer_wire_id: str) -> None:
     send("conversation:read", {"userId": peer_wire_id}, to=user_channel(reader_id))
 
 
+# Presence (``user:online``, ``user:offline``, ``user:status:update``) goes to the sockets
+# that can see the user, not to everyone online (which made N logins cost N^2 frames):
+# - ``presence:legacy``: every socket that has not said what it watches. Protocol A promised
+#   ``user:offline`` and ``user:status:update`` to everyone, and its front end lists every
+#   user, so these sockets keep hearing both for everyone. ``user:online`` is our addition,
+#   which no old client waits for: they are not sent it, so a login costs no broadcast.
+# - ``presence:watch`` (our addition) moves a socket out of ``presence:legacy`` and into
+#   ``presence:all`` (a lobby showing who is online) or ``presence:user:<wireId>`` per user it
+#   shows (a conversation, a room's people): it then hears all three events for those only.
+PRESENCE_LEGACY = "presence:legacy"
+PRESENCE_ALL = "presence:all"
+
+
+def presence_channel(user_wire_id: str) -> str:
+    return f"presence:user:{user_wire_id}"
+
+
 def status_update(user_wire_id: str, status: str, *, skip_sid: str | None) -> None:
-    send("user:status:update", {"userId": user_wire_id, "status": status}, skip_sid=skip_sid)
+    send("user:status:update", {"userId": user_wire_id, "status": status},
+         to=[PRESENCE_LEGACY, PRESENCE_ALL, presence_channel(user_wire_id)], skip_sid=skip_sid)
 
 
 def user_online(user: dict, *, skip_sid: str | None) -> None:
-    """Our addition: the counterpart of ``user:offline``."""
-    send("user:online", user, skip_sid=skip_sid)
+    """Our addition: the counterpart of ``user:offline``, to the user's watchers only."""
+    send("user:online", user, to=[PRESENCE_ALL, presence_channel(user["userId"])],
+         skip_sid=skip_sid)
 
 
 def user_offline(user_wire_id: str) -> None:
-    send("user:offline", {"userId": user_wire_id})
+    send("user:offline", {"userId": user_wire_id},
+         to=[PRESENCE_LEGACY, PRESENCE_ALL, presence_channel(user_wire_id)])
 
 
 # --- live events (docs/protocol.md, "B. Live events") -----------------------------------

@@ -27,6 +27,13 @@ from chatapp.realtime.message_features import (
     MessageFeatureHandlers,
 )
 from chatapp.realtime.moderation import MODERATION_EVENTS, ModerationHandlers
+from chatapp.realtime.presence import (
+    PRESENCE_EVENTS,
+    PresenceHandlers,
+    presence_channels_of,
+    restore_presence,
+    subscribe_legacy,
+)
 from chatapp.realtime.recovery_server import take_handshake
 from chatapp.realtime.socket_state import forget, state_of
 from chatapp.security.identity import user_from_session
@@ -37,9 +44,10 @@ NOT_RESUMABLE = frozenset({"server disconnect", "client disconnect"})
 
 
 class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
-                    MessageFeatureHandlers, StageHandlers, ReactionHandlers, ProtocolNamespace):
+                    MessageFeatureHandlers, StageHandlers, ReactionHandlers, PresenceHandlers,
+                    ProtocolNamespace):
     EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS,
-              **MESSAGE_FEATURE_EVENTS, **STAGE_EVENTS}
+              **MESSAGE_FEATURE_EVENTS, **STAGE_EVENTS, **PRESENCE_EVENTS}
 
     def on_connect(self, auth=None):
         """A socket resuming its session (``auth: {pid, offset}``, see
@@ -52,6 +60,7 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
         if handshake is not None and handshake.resume_after is not None:
             self._resume(state, handshake)
             return None
+        subscribe_legacy(request.sid)
         if handshake is not None:
             do_start_session(request.sid, handshake.pid)
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -86,11 +95,13 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
             else:
                 state.rooms[room.id] = RoomRef(room.id, ROOM_KIND_COMMUNITY)
         channels = [broadcast.room_channel(room.id) for room in resumed.rooms]
+        channels += restore_presence(sid, resumed.presence)
         if resumed.actor is not None:
             channels.append(broadcast.user_channel(resumed.actor.user_id))
         recovery_log.replay(sid, handshake.pid, handshake.resume_after, channels,
-                            lambda event, data, offset: socketio.server.send_logged_event(
-                                sid, event, data, offset))
+                            lambda event, data, offset, paced=False:
+                            socketio.server.send_logged_event(sid, event, data, offset,
+                                                              paced=paced))
         metrics.recovery("recovered")
 
     def on_disconnect(self, reason=None, *_):
@@ -101,7 +112,8 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
                     do_end_session(sid)  # logged out, kicked or closed by the client
                 else:
                     state = state_of(sid)
-                    persist_sessions([sid], {sid: state.guest_name_asked})
+                    persist_sessions([sid], {sid: state.guest_name_asked},
+                                     {sid: presence_channels_of(sid)})
                     db.session.commit()
             do_remove_socket(sid)
         finally:

@@ -36,6 +36,7 @@ from sqlalchemy import event, func, select, text
 
 from chatapp.extensions import db
 from chatapp.models import RecoveryEvent
+from chatapp.models.recovery import CHANNEL_LIST
 from chatapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,13 @@ def _clustered() -> bool:
         db.engine.dialect.name == "postgresql")
 
 
-def send_logged(event: str, data: Any, to: str | None, skip_sid: str | None,
+def _logged_channel(name: str) -> str:
+    """How the log names a recipient: a socket of this process by its session, else as is."""
+    pid = _pid_of_sid.get(name)
+    return session_channel(pid) if pid else name
+
+
+def send_logged(event: str, data: Any, to: str | list[str] | None, skip_sid: str | None,
                 emit: Callable[[Any], None]) -> None:
     """Log ``event`` and emit it through ``emit(args)`` with its offset as the trailing
     argument; volatile events, or everything when recovery is off, go out as they are.
@@ -103,8 +110,11 @@ def send_logged(event: str, data: Any, to: str | None, skip_sid: str | None,
     if event in VOLATILE_EVENTS or not enabled():
         emit(data)
         return
-    pid = _pid_of_sid.get(to) if to else None
-    params = (session_channel(pid) if pid else to, _pid_of_sid.get(skip_sid) if skip_sid else None,
+    if isinstance(to, list):  # one row, one offset: each socket gets it once, as live
+        channel, channels = CHANNEL_LIST, json.dumps(sorted({_logged_channel(name) for name in to}))
+    else:
+        channel, channels = (_logged_channel(to) if to else None), None
+    params = (channel, channels, _pid_of_sid.get(skip_sid) if skip_sid else None,
               event, json.dumps(data, separators=(",", ":")), utcnow())
     with _order:
         if db.engine.dialect.name == "postgresql":
@@ -122,12 +132,14 @@ def send_logged(event: str, data: Any, to: str | None, skip_sid: str | None,
         emit((data, str(offset)))
 
 
-_COLUMNS = "INSERT INTO recovery_events (channel, skip_session, event, data, created_at) "
-_SQLITE_INSERT = _COLUMNS + "VALUES (?, ?, ?, ?, ?) RETURNING id"
-_POSTGRES_INSERT = _COLUMNS + "VALUES (%s, %s, %s, %s, %s) RETURNING id"
+_COLUMNS = ("INSERT INTO recovery_events (channel, channels, skip_session, event, data, "
+            "created_at) ")
+_SQLITE_INSERT = _COLUMNS + "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
+_POSTGRES_INSERT = _COLUMNS + "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"
 # The lock is taken in the INSERT itself (one round trip): the row's id is drawn after it.
 _CLUSTERED_INSERT = _COLUMNS + (
-    "SELECT %s, %s, %s, %s, %s FROM (SELECT pg_advisory_xact_lock(%s)) AS in_order RETURNING id")
+    "SELECT %s, %s, %s, %s, %s, %s FROM (SELECT pg_advisory_xact_lock(%s)) AS in_order "
+    "RETURNING id")
 # The log's own connection, one per process (writes are serialised by ``_order`` anyway).
 _writer: dict[str, Any] = {"conn": None, "pid": None}
 _deferred = threading.local()  # greenlet-local under gevent
@@ -163,7 +175,7 @@ def _send_postgres(params: tuple, data: Any, emit: Callable[[Any], None]) -> Non
             offset = conn.exec_driver_sql(_POSTGRES_INSERT, params).scalar_one()
             conn.commit()
     except Exception:
-        log.exception("could not log %r for recovery", params[2])
+        log.exception("could not log %r for recovery", params[3])
         _drop_log_connection()
         emit(data)
         return
@@ -178,7 +190,7 @@ def _send_postgres(params: tuple, data: Any, emit: Callable[[Any], None]) -> Non
         try:
             conn.commit()
         except Exception:
-            log.exception("could not commit %r to the recovery log", params[2])
+            log.exception("could not commit %r to the recovery log", params[3])
             _drop_log_connection()
         for deliver in local:
             deliver()
@@ -220,26 +232,58 @@ def hold(sid: str) -> None:
 
 
 def replay(sid: str, pid: str, after: int, channels: Iterable[str],
-           send: Callable[[str, Any, str], None]) -> int:
+           send: Callable[..., bool | None]) -> int:
     """Send ``sid`` every logged event after offset ``after`` addressed to everyone, to one
     of ``channels`` or to session ``pid`` (but not those that left it out), in order, through
-    ``send(event, data, offset)``; then let live events newer than the log's end through.
-    Returns how many were replayed."""
-    targets = [*channels, session_channel(pid)]
-    with _order:
-        _cluster_lock()  # every event that took an offset before now has committed
-        rows = db.session.execute(
-            select(RecoveryEvent.id, RecoveryEvent.event, RecoveryEvent.data)
-            .where(RecoveryEvent.id > after,
-                   RecoveryEvent.channel.is_(None) | RecoveryEvent.channel.in_(targets),
-                   RecoveryEvent.skip_session.is_(None) | (RecoveryEvent.skip_session != pid))
-            .order_by(RecoveryEvent.id)).all()
-        end = db.session.scalar(select(func.max(RecoveryEvent.id))) or 0
-        for offset, event, data in rows:
-            send(event, json.loads(data), str(offset))
-        _holds[sid] = (end, time.monotonic() + HOLD_SECONDS)
-        db.session.commit()
-    return len(rows)
+    ``send(event, data, offset, paced=...)``; then let live events newer than the log's end
+    through. Returns how many were replayed.
+
+    A small gap is sent under the order lock, unpaced (no event can slip in between). A large
+    one is sent outside it, ``paced`` (``send`` may wait for the client to read; False: the
+    socket is gone), while live events stay held back; then the events logged meanwhile are
+    caught up the same way, until what is left is small enough to finish under the lock."""
+    targets = {*channels, session_channel(pid)}
+    sent = 0
+    for round_ in range(REPLAY_ROUNDS):
+        with _order:
+            _cluster_lock()  # every event that took an offset before now has committed
+            rows, end = _missed(after, targets, pid)
+            if round_ == REPLAY_ROUNDS - 1 or sum(
+                    len(row.data) for row in rows) <= REPLAY_LOCKED_BYTES:
+                for offset, event, data, _ in rows:
+                    send(event, json.loads(data), str(offset))
+                _holds[sid] = (end, time.monotonic() + HOLD_SECONDS)
+                db.session.commit()
+                return sent + len(rows)
+            db.session.commit()  # ends the cluster lock: others broadcast while we send
+        for offset, event, data, _ in rows:
+            if send(event, json.loads(data), str(offset), paced=True) is False:
+                return sent
+            sent += 1
+        after = end
+    return sent
+
+
+# Up to this much of a replay is sent under the order lock; more goes out paced, outside it.
+REPLAY_LOCKED_BYTES = 64 * 1024
+REPLAY_ROUNDS = 8  # catch-up rounds before the rest is sent under the lock regardless
+
+
+def _missed(after: int, targets: set[str], pid: str) -> tuple[list, int]:
+    """The rows after ``after`` that reach a socket in ``targets`` (session ``pid``), and the
+    log's end."""
+    rows = db.session.execute(
+        select(RecoveryEvent.id, RecoveryEvent.event, RecoveryEvent.data,
+               RecoveryEvent.channels)
+        .where(RecoveryEvent.id > after,
+               RecoveryEvent.channel.is_(None) | RecoveryEvent.channel.in_(
+                   [*targets, CHANNEL_LIST]),
+               RecoveryEvent.skip_session.is_(None) | (RecoveryEvent.skip_session != pid))
+        .order_by(RecoveryEvent.id)).all()
+    end = db.session.scalar(select(func.max(RecoveryEvent.id))) or 0
+    # A list row reaches the socket if any of its channels is one of the socket's.
+    return [row for row in rows if row.channels is None
+            or not targets.isdisjoint(json.loads(row.channels))], max(end, after)
 
 
 def last_offset() -> int:

@@ -118,12 +118,21 @@ class RecoveringServer(socketio.Server):
         return super().handle_request(environ, start_response)
 
     def send_logged_event(self, sid: str, event: str, data, offset: str,
-                          namespace: str = "/") -> None:
-        """Send one replayed event straight to a socket, past the manager (and its holds)."""
+                          namespace: str = "/", *, paced: bool = False) -> bool:
+        """Send one replayed event straight to a socket, past the manager (and its holds).
+        ``paced``: first wait until the socket's backlog is under half its cap (a large
+        replay goes out as fast as the client reads it, never tripping the cap on a reader);
+        a client that reads nothing for the ping timeout is cut. False: the socket is gone."""
         eio_sid = self.manager.eio_sid_from_sid(sid, namespace)
-        if eio_sid is not None:
-            super()._send_packet(eio_sid, self.packet_class(
-                packet.EVENT, namespace=namespace, data=[event, data, offset]))
+        if eio_sid is None:
+            return False
+        sock = self.eio.sockets.get(eio_sid)
+        cap = getattr(sock, "max_queued_bytes", 0)
+        if paced and cap and not sock.wait_for_backlog(cap // 2, self.eio.ping_timeout):
+            return False
+        super()._send_packet(eio_sid, self.packet_class(
+            packet.EVENT, namespace=namespace, data=[event, data, offset]))
+        return True
 
 
 def take_handshake(sid: str) -> Handshake | None:

@@ -21,6 +21,9 @@ class SocketState:
     # alone; None for any other identity (user:login, a token, a session). That client logs
     # out and in under another name on the same socket by asking for a different one.
     guest_name_asked: str | None = None
+    # presence:watch: the wire ids whose presence this socket shows, or everyone's.
+    watched: frozenset[str] = frozenset()
+    watches_everyone: bool = False
 
 
 _sockets: dict[str, SocketState] = {}

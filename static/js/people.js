@@ -15,6 +15,11 @@ export class PeopleList {
     this.emptyEl = emptyEl;
   }
 
+  // The users listed, whose presence the page shows (for presence:watch).
+  userIds() {
+    return [...this.el.querySelectorAll("li[data-user-id]")].map((li) => li.dataset.userId);
+  }
+
   row(userId) {
     return this.el.querySelector(`li[data-user-id="${CSS.escape(String(userId))}"]`);
   }

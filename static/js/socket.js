@@ -25,8 +25,11 @@ function hideBanner() {
 }
 
 // `onConnect(socket, {reconnected})` runs on every connection (the first one and each
-// reconnection); `onDisconnect()` when the link drops.
-export function connectSocket({ onConnect, onDisconnect } = {}) {
+// reconnection); `onDisconnect()` when the link drops. `presence()` says whose presence the
+// page shows (`{everyone: true}` or `{userIds: [...]}`); it is sent as `presence:watch` on
+// every connection, so the server sends user:online/offline/status only for those users
+// (a page that shows nobody's presence watches nobody and hears none of them).
+export function connectSocket({ onConnect, onDisconnect, presence } = {}) {
   // WebSocket first: a closed tab is noticed at once (a long-poll that the browser drops is
   // only noticed at the next ping, up to 45 s later, leaving a ghost "online"); polling is the
   // fallback where a proxy refuses WebSockets.
@@ -59,6 +62,7 @@ export function connectSocket({ onConnect, onDisconnect } = {}) {
     } else {
       hideBanner();
     }
+    socket.emit("presence:watch", presence?.() ?? { userIds: [] });
     onConnect?.(socket, { reconnected });
   });
 

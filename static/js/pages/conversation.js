@@ -91,6 +91,7 @@ const composer = new Composer({
 });
 
 socket = connectSocket({
+  presence: () => ({ userIds: [peer.userId] }),
   onConnect: async (_, { reconnected }) => {
     composer.setEnabled(true);
     if (reconnected) await view.catchUpFrom(view.lastId);

@@ -166,6 +166,7 @@ function showMeOnline() {
 }
 
 const socket = connectSocket({
+  presence: () => ({ everyone: true }), // "who is online" lists everyone
   onConnect: async (_, { reconnected }) => {
     showMeOnline();
     if (!reconnected) return;

@@ -110,6 +110,7 @@ async function join({ reconnected }) {
 // --- the socket -----------------------------------------------------------------------------
 
 socket = connectSocket({
+  presence: () => ({ userIds: people.userIds() }),
   onConnect: (_, { reconnected }) => join({ reconnected }),
   onDisconnect: () => { typing.clearAll(); posting.disconnected(); },
 });
@@ -147,7 +148,9 @@ socket.on("user:typing", (payload) => {
 });
 
 socket.on("room:user:joined", (payload) => {
-  if (here(payload)) people.joined(payload.user);
+  if (!here(payload)) return;
+  people.joined(payload.user);
+  socket.emit("presence:watch", { userIds: [payload.user.userId] });
 });
 
 socket.on("room:user:left", (payload) => {
@@ -172,7 +175,10 @@ function resyncPeopleSoon() {
   resyncTimer = setTimeout(async () => {
     try {
       const { people: fresh } = await freshParts(["people"]);
-      if (fresh) people.replaceRows(fresh);
+      if (fresh) {
+        people.replaceRows(fresh);
+        socket.emit("presence:watch", { userIds: people.userIds() });
+      }
     } catch (error) {
       console.warn("people list refresh failed", error);
     }

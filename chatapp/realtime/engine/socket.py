@@ -1,0 +1,284 @@
+"""An Engine.IO socket that writes WebSocket frames itself, without a writer greenlet.
+
+python-engineio's stock socket puts every packet in a per-socket queue that a writer greenlet
+drains, encoding and framing each packet again for each recipient and making one system call
+per frame. :class:`FramedSocket` keeps the stock socket's behaviour for the polling transport
+and, once a socket speaks WebSocket, sends the packet's shared frame (:func:`frame_of`)
+straight to the TCP socket with a non-blocking ``send``:
+
+- nothing waiting for this socket: the frame goes to the kernel at once, in the emitter's
+  greenlet (no queue, no greenlet switch);
+- something already waiting (the client reads slower than we write): the frame goes behind it
+  in :attr:`pending`, and one drain greenlet, alive only while there is a backlog, writes the
+  backlog in order. Per-socket order is therefore the order of ``send`` calls, as before.
+
+Memory is bounded per socket: when the backlog behind the frame being written passes
+``max_queued_bytes`` the client is
+disconnected and its TCP connection shut down (docs/deploy.md, ``SOCKET_MAX_QUEUED_BYTES``).
+A client that stops reading while its room is idle stops answering pings and is closed the
+same way by the ping timeout, so it never holds its connection open.
+"""
+from __future__ import annotations
+
+import socket as _stdlib_socket
+import time
+from collections import deque
+from typing import Any
+
+import gevent
+from engineio import packet as eio_packet
+from engineio import socket as eio_socket
+
+from chatapp.realtime.engine.frames import close_frame, frame_of
+
+# How long the reader may wait for the client's own close before the TCP connection is cut.
+CLOSE_GRACE_SECONDS = 2.0
+
+
+def tcp_socket_of(ws: Any) -> Any | None:
+    """The gevent TCP socket under python-engineio's gevent-websocket wrapper (``ws._sock``
+    is gevent-websocket's ``WebSocket``; its handler holds the connection), or None for any
+    other WebSocket implementation, which then keeps the stock writer."""
+    handler = getattr(getattr(ws, "_sock", None), "handler", None)
+    tcp = getattr(handler, "socket", None)
+    return tcp if hasattr(tcp, "send") and hasattr(tcp, "shutdown") else None
+
+
+class FramedSocket(eio_socket.Socket):
+    """See the module docstring. Becomes the class of every socket of the engine (see
+    :func:`chatapp.realtime.engine.install`) before it sends its first WebSocket frame."""
+
+    @staticmethod
+    def adopt(sock: eio_socket.Socket, max_queued_bytes: int) -> None:
+        """Make a stock socket (just created, still on its queue) a :class:`FramedSocket`
+        whose backlog may hold up to ``max_queued_bytes`` (0: no cap)."""
+        sock.__class__ = FramedSocket
+        self = sock
+        self.max_queued_bytes = max_queued_bytes
+        self.tcp = None  # set once the socket speaks WebSocket: from then on, direct writes
+        self.pending: deque[bytes | memoryview] = deque()
+        self.pending_bytes = 0
+        self.shutdown_when_drained = False
+        self.cut = False  # the TCP connection was shut down: nothing more is written
+
+    # --- sending -------------------------------------------------------------------------
+
+    def send(self, pkt: eio_packet.Packet) -> None:
+        if self.tcp is None:
+            return super().send(pkt)  # polling, or still upgrading: the stock queue
+        if self.check_ping_timeout():
+            self.write_frame(frame_of(pkt))
+
+    def write_frame(self, frame: bytes) -> None:
+        """Write ``frame`` now if nothing is waiting, else behind the backlog (never blocks)."""
+        if self.cut:
+            return
+        if self.pending:
+            self.enqueue(frame)
+            return
+        try:
+            sent = self.tcp.send(frame, 0, 0.0)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            self.abort()
+            return
+        if sent < len(frame):
+            self.enqueue(memoryview(frame)[sent:])
+            gevent.spawn(self.drain)
+
+    def enqueue(self, chunk: bytes | memoryview) -> None:
+        self.pending.append(chunk)
+        self.pending_bytes += len(chunk)
+        # The frame being written does not count: one large answer (a page of history) may
+        # exceed the cap by itself; what may not is a backlog behind it.
+        if self.max_queued_bytes and (self.pending_bytes - len(self.pending[0])
+                                      > self.max_queued_bytes):
+            self.server.logger.warning("%s: %d bytes queued for a client that does not read; "
+                                       "disconnecting it", self.sid, self.pending_bytes)
+            self.abort()
+
+    def wait_for_backlog(self, limit: int, timeout: float) -> bool:
+        """Block the calling greenlet until no more than ``limit`` bytes wait for this socket
+        (True), for a sender that paces itself (a replay); False if the socket was cut or
+        closed, or the client read nothing for ``timeout`` seconds (it is then cut)."""
+        deadline = time.monotonic() + timeout
+        while self.pending_bytes > limit:
+            if self.cut or self.closed:
+                return False
+            if time.monotonic() > deadline:
+                self.abort()
+                return False
+            before = self.pending_bytes
+            gevent.sleep(0.005)
+            if self.pending_bytes < before:  # it reads: the timeout counts from now
+                deadline = time.monotonic() + timeout
+        return not self.cut
+
+    def drain(self) -> None:
+        """Write the backlog in order, cooperatively, all of it per system call (a client that
+        fell behind gets one large write, not one per frame); ends when it is empty."""
+        pending = self.pending
+        while pending and not self.cut:
+            batch = len(pending)
+            data = pending[0] if batch == 1 else b"".join(pending)
+            try:
+                self.tcp.sendall(data)
+            except OSError:
+                self.abort()
+                return
+            if self.cut:
+                return  # aborted meanwhile: the backlog was dropped
+            for _ in range(batch):
+                pending.popleft()
+            self.pending_bytes -= len(data)
+        if self.shutdown_when_drained:
+            self.shutdown_tcp()
+
+    # --- pings ---------------------------------------------------------------------------
+
+    def schedule_ping(self) -> None:
+        """As python-engineio's, but on a timer of the event loop instead of a greenlet that
+        sleeps through the ping interval: an idle socket holds no greenlet (stack) for it."""
+        if self.last_ping:
+            self.last_ping = None
+            timer = gevent.get_hub().loop.timer(self.server.ping_interval)
+            timer.start(self.ping_due, timer)
+
+    def ping_due(self, timer: Any) -> None:
+        """Runs in the event loop: must not block. A direct write never does; on the polling
+        transport the stock queue is used from a greenlet."""
+        timer.close()
+        if self.closing or self.closed:
+            return
+        self.last_ping = time.time()
+        if self.tcp is None:
+            self.server.start_background_task(super().send, eio_packet.Packet(eio_packet.PING))
+        else:
+            self.write_frame(frame_of(eio_packet.Packet(eio_packet.PING)))
+
+    # --- closing -------------------------------------------------------------------------
+
+    def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
+        if self.tcp is None:
+            return super().close(wait=wait, abort=abort, reason=reason)
+        if self.closed or self.closing:
+            return
+        self.closing = True
+        self.server._trigger_event("disconnect", self.sid,
+                                   reason or self.server.reason.SERVER_DISCONNECT,
+                                   run_async=False)
+        self.closed = True
+        if abort or reason == self.server.reason.PING_TIMEOUT:
+            # A client that does not answer pings does not read either: writing it a goodbye
+            # would only wait for the socket timeout.
+            self.abort()
+            return
+        # Engine.IO CLOSE, then the WebSocket close frame, after whatever is waiting; then the
+        # server closes the TCP connection first (RFC 6455 section 7.1.1).
+        self.write_frame(frame_of(eio_packet.Packet(eio_packet.CLOSE)))
+        self.write_frame(close_frame())
+        if self.pending:
+            self.shutdown_when_drained = True
+        else:
+            gevent.spawn_later(CLOSE_GRACE_SECONDS, self.shutdown_tcp)
+
+    def abort(self) -> None:
+        """Drop the backlog and cut the TCP connection; the reader then ends the session."""
+        self.pending.clear()
+        self.pending_bytes = 0
+        self.shutdown_tcp()
+
+    def shutdown_tcp(self) -> None:
+        tcp = self.tcp
+        if tcp is None or self.cut:
+            return
+        self.cut = True
+        try:
+            tcp.shutdown(_stdlib_socket.SHUT_RDWR)
+        except OSError:
+            pass  # already gone
+
+    # --- the connection ------------------------------------------------------------------
+
+    def _websocket_handler(self, ws: Any) -> list:
+        tcp = tcp_socket_of(ws)
+        if tcp is None:
+            return super()._websocket_handler(ws)
+        tcp.settimeout(self.server.ping_interval + self.server.ping_timeout)
+        if self.connected and not self.finish_upgrade(ws):
+            return []
+        self.connected = True
+        self.upgraded = True
+        self.go_direct(tcp)
+        self.server.logger.info("%s: Upgrade to websocket successful", self.sid)
+        try:
+            self.read_loop(ws)
+        finally:
+            # The client left (or its connection broke): end the session if we have not
+            # already, and make sure the connection is cut either way.
+            self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+            self.abort()
+        return []
+
+    def finish_upgrade(self, ws: Any) -> bool:
+        """The polling-to-WebSocket upgrade (Engine.IO v4): ``2probe`` -> ``3probe``, a NOOP
+        ends the pending poll, then the client's UPGRADE packet. Packets sent meanwhile wait in
+        the stock queue (``upgrading``) and are written first by :meth:`go_direct`."""
+        self.upgrading = True
+        try:
+            probe = eio_packet.Packet(encoded_packet=self.receive_frame(ws))
+            if probe.packet_type != eio_packet.PING or probe.data != "probe":
+                return False
+            ws.send(eio_packet.Packet(eio_packet.PONG, data="probe").encode())
+            self.queue.put(eio_packet.Packet(eio_packet.NOOP))  # ends the client's poll
+            upgrade = eio_packet.Packet(encoded_packet=self.receive_frame(ws))
+            return upgrade.packet_type == eio_packet.UPGRADE
+        except Exception:  # noqa: BLE001 - a client that hangs up or sends garbage mid-upgrade
+            return False
+        finally:
+            self.upgrading = False
+
+    def go_direct(self, tcp: Any) -> None:
+        """Switch to direct writes, first moving what waits in the stock queue (the OPEN
+        packet, or what was sent during an upgrade) to the wire, in order. Nothing here yields
+        to another greenlet, so no packet can overtake them."""
+        self.tcp = tcp
+        while not self.queue.empty():
+            pkt = self.queue.get(block=False)
+            self.queue.task_done()
+            if pkt is None:
+                self.shutdown_when_drained = True  # closed while upgrading
+                break
+            if pkt.packet_type != eio_packet.NOOP:
+                self.write_frame(frame_of(pkt))
+        if self.shutdown_when_drained and not self.pending:
+            self.shutdown_tcp()
+
+    def receive_frame(self, ws: Any) -> Any:
+        data = ws.wait()
+        if data and len(data) > self.server.max_http_buffer_size:
+            raise ValueError("packet is too large")
+        return data
+
+    def read_loop(self, ws: Any) -> None:
+        """Read packets until the client or the TCP connection goes away."""
+        while True:
+            try:
+                data = self.receive_frame(ws)
+            except Exception as error:  # noqa: BLE001 - any read error ends the session
+                if not self.closed:
+                    self.server.logger.info('%s: Unexpected error "%s", closing connection',
+                                            self.sid, error)
+                return
+            if data is None:
+                return
+            try:
+                self.receive(eio_packet.Packet(encoded_packet=data))
+            except eio_socket.exceptions.UnknownPacketError:
+                pass
+            except eio_socket.exceptions.SocketIsClosedError:
+                return
+            except Exception:
+                self.server.logger.exception("Unknown receive error")
+                return
