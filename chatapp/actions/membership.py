@@ -19,7 +19,7 @@ from chatapp.models import Room, RoomMember, User
 from chatapp.models.moderation import ROLE_MEMBER, ROLE_MODERATOR, ROLE_OWNER
 from chatapp.queries import presence as presence_queries
 from chatapp.queries.moderation import event_id_of
-from chatapp.realtime import broadcast
+from chatapp.realtime import broadcast, moderation_broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.serializers import room_summary, user_payload
@@ -62,7 +62,7 @@ def do_set_moderator(actor: Actor, room: Room, user_id: int, is_moderator: bool)
            target=user.id)
     db.session.commit()
     authz.forget_policy(room.id)
-    broadcast.moderator_changed(room.id, event_id_of(room), user_payload(user), is_moderator)
+    moderation_broadcast.moderator_changed(room.id, event_id_of(room), user_payload(user), is_moderator)
     return True
 
 
@@ -111,7 +111,7 @@ def do_remove_member(actor: Actor, room: Room, user_id: int) -> None:
     db.session.commit()
     authz.forget_policy(room.id)
     if was_moderator:
-        broadcast.moderator_changed(room.id, event_id_of(room), user_payload(user), False)
+        moderation_broadcast.moderator_changed(room.id, event_id_of(room), user_payload(user), False)
     if room.is_private:
         unwatch_user(room.id, user.id)  # no longer a reader of the private room
         announce_removal(room, user, sids, actor, banned=False)

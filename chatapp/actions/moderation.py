@@ -28,7 +28,7 @@ from chatapp.models import (
 from chatapp.models.moderation import ROLE_MODERATOR
 from chatapp.models.presence import Connection, RoomPresence
 from chatapp.queries.moderation import event_id_of, sockets_of_user_in_room
-from chatapp.realtime import broadcast, sidebar_broadcast
+from chatapp.realtime import broadcast, moderation_broadcast, sidebar_broadcast
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.serializers import user_payload
@@ -101,7 +101,7 @@ def announce_removal(room: Room, user: User, sids: list[str], by: Actor, *, bann
     channel = broadcast.room_channel(room.id)
     for sid in sids:
         broadcast.leave_channel_anywhere(sid, channel)
-    broadcast.user_removed(room.id, event_id_of(room), user_payload(user), user_payload(by),
+    moderation_broadcast.user_removed(room.id, event_id_of(room), user_payload(user), user_payload(by),
                            banned=banned, user_id=user.id, reason=reason)
     if sids:
         announce_departure(room, user.id, user.username, user_gone=True)  # every socket of theirs went
@@ -124,7 +124,7 @@ def do_delete_message(actor: Actor, room: Room, message_id: int) -> Message:
     message.deleted_at, message.deleted_by_id = utcnow(), actor.user_id
     record(actor, room, "delete_message", target=message.sender_id, message_id=message.id)
     db.session.commit()
-    broadcast.message_deleted(room.id, event_id_of(room), message.id)
+    moderation_broadcast.message_deleted(room.id, event_id_of(room), message.id)
     return message
 
 
@@ -147,7 +147,7 @@ def do_mute(actor: Actor, room: Room, user_id: int, seconds: object) -> datetime
     record(actor, room, "mute", target=user.id, detail=f"{seconds}s until {isoformat_z(until)}")
     db.session.commit()
     authz.forget_policy(room.id)
-    broadcast.user_muted(room.id, event_id_of(room), user_payload(user), isoformat_z(until),
+    moderation_broadcast.user_muted(room.id, event_id_of(room), user_payload(user), isoformat_z(until),
                          user_payload(actor))
     return until
 
@@ -164,7 +164,7 @@ def do_unmute(actor: Actor, room: Room, user_id: int) -> None:
     record(actor, room, "unmute", target=user.id)
     db.session.commit()
     authz.forget_policy(room.id)
-    broadcast.user_unmuted(room.id, event_id_of(room), user_payload(user))
+    moderation_broadcast.user_unmuted(room.id, event_id_of(room), user_payload(user))
 
 
 # --- kicks and bans ------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def do_unban(actor: Actor, room: Room, user_id: int) -> None:
     db.session.delete(ban)
     record(actor, room, "unban", target=user.id)
     db.session.commit()
-    broadcast.user_unbanned(room.id, event_id_of(room), user_payload(user), user_id=user.id)
+    moderation_broadcast.user_unbanned(room.id, event_id_of(room), user_payload(user), user_id=user.id)
 
 
 # --- slow mode -----------------------------------------------------------------------------
@@ -236,5 +236,5 @@ def do_set_slow_mode(actor: Actor, room: Room, seconds: object) -> int:
     record(actor, room, "slow_mode", detail=f"{seconds}s")
     db.session.commit()
     authz.forget_policy(room.id)
-    broadcast.slow_mode(room.id, event_id_of(room), seconds)
+    moderation_broadcast.slow_mode(room.id, event_id_of(room), seconds)
     return seconds
