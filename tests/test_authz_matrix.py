@@ -160,6 +160,7 @@ MATRIX: dict[str, Row] = {
                                prep=JOIN_DEN),
     "room:read": sock(SEE_DEN, DEN),
     "sidebar:watch": sock(SEE_DEN, {"roomIds": [W.den]}),
+    "presence:watch": sock(EVERYONE, {"everyone": True}),  # who is online is public
     "PATCH /api/rooms/<room_id>/messages/<message_id>": rest(
         EDIT_DEN_R, {"message": "mine"}, room_id=W.den, message_id=W.den_message),
     "POST /api/rooms/<room_id>/messages/<message_id>/reactions": rest(
