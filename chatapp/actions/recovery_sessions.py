@@ -34,6 +34,14 @@ def do_end_session(sid: str) -> None:
     db.session.commit()
 
 
+def do_keep_session(sid: str, guest_name_asked: str | None,
+                    presence_channels: list[str]) -> None:
+    """Socket ``sid`` dropped without saying goodbye: keep its session resumable (who it
+    was, where it was, whom it watched) and commit."""
+    persist_sessions([sid], {sid: guest_name_asked}, {sid: presence_channels})
+    db.session.commit()
+
+
 def persist_sessions(sids: list[str], guest_names: dict[str, str | None] | None = None,
                      presence: dict[str, list[str]] | None = None) -> None:
     """Snapshot who these sockets were, which rooms they were in and (when known, from

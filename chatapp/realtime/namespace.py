@@ -8,8 +8,8 @@ from chatapp.actions.presence import do_remove_socket
 from chatapp.actions.recovery import do_resume_session
 from chatapp.actions.recovery_sessions import (
     do_end_session,
+    do_keep_session,
     do_start_session,
-    persist_sessions,
 )
 from chatapp.actions.sessions import do_login
 from chatapp.cluster.lifecycle import shutting_down
@@ -111,10 +111,8 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
                 if reason in NOT_RESUMABLE and not shutting_down():
                     do_end_session(sid)  # logged out, kicked or closed by the client
                 else:
-                    state = state_of(sid)
-                    persist_sessions([sid], {sid: state.guest_name_asked},
-                                     {sid: presence_channels_of(sid)})
-                    db.session.commit()
+                    do_keep_session(sid, state_of(sid).guest_name_asked,
+                                    presence_channels_of(sid))
             do_remove_socket(sid)
         finally:
             recovery_log.forget_socket(sid)
