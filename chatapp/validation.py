@@ -53,7 +53,9 @@ def require_object(data: Any) -> dict:
     return data
 
 
-MAX_ID = 2**53 - 1  # ids beyond this fit no database column (and no JavaScript number)
+# Our ids are 32-bit integer columns (PostgreSQL's integer): a larger one names nothing, and
+# looking it up would be a database error (integer out of range), not a miss.
+MAX_ID = 2**31 - 1
 
 
 def require_int(data: dict, field: str) -> int:

@@ -36,7 +36,7 @@ nasty_text = st.one_of(
 # refused (invisible and direction-changing characters in one-line fields).
 TEXTS = ["hello", "\ud800", "a\udc80b", "\u202eevil", "zero\u200bwidth"]
 numbers = st.one_of(st.integers(min_value=-2**63, max_value=2**70),
-                    st.sampled_from([0, 1, 2, 3, 5, 6, 2**53, 2**53 + 1, -1]),
+                    st.sampled_from([0, 1, 2, 3, 5, 6, 2**31 - 1, 2**31, 2**53, 2**53 + 1, -1]),
                     st.floats(allow_nan=False, allow_infinity=False))
 scalars = st.one_of(st.none(), st.booleans(), numbers, nasty_text)
 values = st.recursive(scalars, lambda inner: st.one_of(

@@ -136,3 +136,19 @@ def test_the_body_cap_is_a_setting(app, client, ctx):  # noqa: F811
                            headers=headers)
     error_of(response, 413, "too_large")
     assert events_count() == 0
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/api/rooms/2147483648"),
+    ("PATCH", "/api/rooms/2147483648/messages/1"),
+    ("PATCH", "/api/rooms/1/messages/549755813887"),
+    ("POST", "/api/rooms/2147483648/read"),
+])
+def test_an_id_past_the_columns_range_is_not_found(client, ctx, method, path):  # noqa: F811
+    """Ids are 32-bit columns: a larger one matches no route (PostgreSQL once answered 500,
+    'integer out of range', where SQLite simply found nothing): 404, or 405 where the path
+    also matches the API's catch-all for other methods."""
+    _, headers = account("reader")
+    response = client.open(path, method=method, headers=headers, json={"message": "x"})
+    assert response.status_code in (404, 405), response.get_data(as_text=True)
+    assert response.get_json()["error"]["code"] in ("not_found", "method_not_allowed")
