@@ -1,13 +1,22 @@
-"""A network outage for one browser only, for the reconnect tests."""
+"""A network outage for one browser only, for the reconnect tests; and a slow link to Redis
+for one server process, for the recovery chaos test."""
 from __future__ import annotations
+
+import queue
+import time
 
 
 class CuttableLink:
     """A TCP relay from a port of its own to ``target_port``: the browser reaches the server
     through it, and ``cut()`` drops every connection and refuses new ones until ``restore()``
-    (a network outage for that browser only; the server and other clients are unaffected)."""
+    (a network outage for that browser only; the server and other clients are unaffected).
 
-    def __init__(self, target_port: int, *fallback_ports: int) -> None:
+    ``slow_subscriptions``: seconds by which what the target sends is held back on connections
+    that sent a Redis SUBSCRIBE (a node far from Redis, whose publishes are not slowed: events
+    of other nodes reach it late, as they do across machines)."""
+
+    def __init__(self, target_port: int, *fallback_ports: int,
+                 slow_subscriptions: float = 0.0) -> None:
         import socket
         import threading
 
@@ -21,6 +30,7 @@ class CuttableLink:
         self.open: set = set()
         self.down = False
         self.closed = False
+        self.slow_subscriptions = slow_subscriptions
 
     def start(self) -> "CuttableLink":
         import threading
@@ -55,16 +65,52 @@ class CuttableLink:
                 continue
             with self.lock:
                 self.open.update((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+            subscriber = threading.Event()  # set once the client sent SUBSCRIBE
+            threading.Thread(target=self._pump, args=(client, upstream, subscriber),
+                             daemon=True).start()
+            threading.Thread(target=self._pump_back, args=(upstream, client, subscriber),
+                             daemon=True).start()
 
-    def _pump(self, source, sink) -> None:
+    def _pump(self, source, sink, subscriber=None) -> None:
         try:
             while chunk := source.recv(65536):
+                if subscriber is not None and b"SUBSCRIBE" in chunk.upper():
+                    subscriber.set()
                 sink.sendall(chunk)
         except OSError:
             pass
         finally:
+            self._drop(source, sink)
+
+    def _pump_back(self, source, sink, subscriber) -> None:
+        """Target to client; on a subscriber's connection each chunk is sent
+        ``slow_subscriptions`` after it arrived (in order, without the delays adding up)."""
+        if not self.slow_subscriptions:
+            return self._pump(source, sink)
+        import threading
+
+        held: queue.Queue = queue.Queue()
+
+        def send_when_due() -> None:
+            while (item := held.get()) is not None:
+                due, chunk = item
+                time.sleep(max(0.0, due - time.monotonic()))
+                try:
+                    sink.sendall(chunk)
+                except OSError:
+                    return
+
+        sender = threading.Thread(target=send_when_due, daemon=True)
+        sender.start()
+        try:
+            while chunk := source.recv(65536):
+                delay = self.slow_subscriptions if subscriber.is_set() else 0.0
+                held.put((time.monotonic() + delay, chunk))
+        except OSError:
+            pass
+        finally:
+            held.put(None)
+            sender.join(self.slow_subscriptions + 1)
             self._drop(source, sink)
 
     def _drop(self, *sockets) -> None:

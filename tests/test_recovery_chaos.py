@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -83,7 +84,15 @@ def test_one_of_two_nodes_killed(tmp_path):
     require_redis(REDIS_URL)
     # A channel of our own: other clusters on the shared Redis must not reach our sockets.
     cluster = Cluster(tmp_path, REDIS_URL, RATE_LIMITS_ENABLED="0",
-                      SOCKETIO_CHANNEL=f"chaos-{uuid.uuid4().hex[:8]}").start()
+                      SOCKETIO_CHANNEL=f"chaos-{uuid.uuid4().hex[:8]}")
+    # Node A is far from Redis: B's events reach it 150 ms after they took their offsets, so
+    # A's own events must not overtake them on the way to A's sockets (a socket that saw N+1
+    # before N resumes after the wrong one: N+1 twice, or N never).
+    redis = urlsplit(REDIS_URL)
+    slow_redis = CuttableLink(redis.port or 6379, slow_subscriptions=0.15).start()
+    cluster.a = ServerProcess({**cluster.env, "REDIS_URL": redis._replace(
+        netloc=f"127.0.0.1:{slow_redis.port}").geturl()})
+    cluster.start()
     # Clients of A fail over to B when A is gone; clients of B stay.
     to_a = CuttableLink(cluster.a.port, cluster.b.port).start()
     to_b = CuttableLink(cluster.b.port, cluster.a.port).start()
@@ -104,4 +113,5 @@ def test_one_of_two_nodes_killed(tmp_path):
         to_a.close()
         to_b.close()
         cluster.stop()
+        slow_redis.close()
         flush_redis(REDIS_URL)

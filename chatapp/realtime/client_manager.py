@@ -9,12 +9,11 @@ no work per delivery.
 """
 from __future__ import annotations
 
-from functools import partial
-
 import socketio
 
 from chatapp.observability import metrics
 from chatapp.realtime import recovery_log
+from chatapp.realtime.queue_loopback import LoopbackOwnEvents
 
 # The events that carry a chat message to its readers (chat_messages_delivered_total).
 MESSAGE_EVENTS = frozenset({"room:message:new", "newMessage", "message:private"})
@@ -55,18 +54,6 @@ class DeliveryCounting(socketio.Manager):
                             callback=callback, to=to, **kwargs)
 
 
-class LoggedFirst:
-    """For a queue manager: this process's own emits reach its sockets only once their
-    recovery-log row is committed (see :func:`recovery_log.defer_local`), so the cluster's
-    order lock is held for the publish, never for the local fan-out."""
-
-    def _handle_emit(self, message):
-        if message.get("host_id") == self.host_id and recovery_log.defer_local(
-                partial(super()._handle_emit, message)):
-            return None
-        return super()._handle_emit(message)
-
-
 def make_client_manager(queue_url: str | None, channel: str) -> socketio.Manager:
     """The manager Flask-SocketIO would make for ``queue_url`` (none, or a Redis, Kafka, ZMQ
     or Kombu URL), with :class:`DeliveryCounting` in its chain."""
@@ -80,8 +67,8 @@ def make_client_manager(queue_url: str | None, channel: str) -> socketio.Manager
         queue_class = socketio.ZmqManager
     else:
         queue_class = socketio.KombuManager
-    # MRO: Counting<Queue> -> LoggedFirst -> <Queue> -> PubSubManager -> DeliveryCounting
+    # MRO: Counting<Queue> -> LoopbackOwnEvents -> <Queue> -> PubSubManager -> DeliveryCounting
     # -> Manager.
     counting = type(f"DeliveryCounting{queue_class.__name__}",
-                    (LoggedFirst, queue_class, DeliveryCounting), {})
+                    (LoopbackOwnEvents, queue_class, DeliveryCounting), {})
     return counting(queue_url, channel=channel, write_only=False)

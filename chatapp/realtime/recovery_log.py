@@ -10,11 +10,9 @@ increasing offsets. Within a process a lock makes "take the next id, commit, del
 step; across processes (PostgreSQL and a message queue) a transaction-level advisory lock
 makes "take the next id, publish" one step, so the queue carries events in offset order.
 
-A known limit: a process hands its own events to its sockets without waiting for the
-queue, so for an instant its sockets may get its event N+1 before another process's event N
-still on its way through Redis; a client cut in exactly that instant can be replayed one
-event twice (or miss N). The chaos test has not caught it; closing it would mean
-delivering a process's own events through the queue too, which a Redis outage must not stop.
+A process's own events reach its sockets through the queue as well, behind the events of
+other processes that took smaller offsets (:mod:`queue_loopback`), so no socket sees N+1
+before N.
 
 The replay after a reconnect races with live delivery: an event can be in the database and
 still on its way through the message queue. A resuming socket is therefore *held*: its live
@@ -104,9 +102,10 @@ def send_logged(event: str, data: Any, to: str | list[str] | None, skip_sid: str
     One process: log and commit, then emit (a crash in between loses nothing: the event is
     replayed). Several (PostgreSQL and a message queue): the row is written under the
     cluster's order lock, the event is handed to the message queue, and the lock ends with
-    the commit; this process's own sockets get it right after (see :func:`defer_local`), so
-    the lock is never held for a fan-out. On PostgreSQL the log has a connection of its own
-    whose commits do not wait for the disk."""
+    the commit; this process's own sockets get it when it comes back through the queue (or,
+    when it cannot, right after the commit: :func:`defer_local`), so the lock is never held
+    for a fan-out. On PostgreSQL the log has a connection of its own whose commits do not
+    wait for the disk."""
     if event in VOLATILE_EVENTS or not enabled():
         emit(data)
         return
@@ -215,10 +214,15 @@ def _drop_log_connection() -> None:
             log.debug("closing the recovery log's connection: %s", exc)
 
 
+def in_clustered_send() -> bool:
+    """An emit of this greenlet is being published under the cluster's order lock."""
+    return getattr(_deferred, "pending", None) is not None
+
+
 def defer_local(deliver: Callable[[], None]) -> bool:
-    """Called by the client manager before it delivers one of this process's own emits to
-    its sockets: while that emit's log row holds the cluster lock, delivery waits until
-    the commit (returns True). Remote emits and other times: False, deliver now."""
+    """For the client manager: while an emit's log row holds the cluster lock, a delivery to
+    this process's sockets that cannot wait for the queue waits for the commit (returns
+    True). Other times: False, deliver now."""
     pending = getattr(_deferred, "pending", None)
     if pending is None:
         return False
