@@ -14,7 +14,7 @@ import time
 import pytest
 import socketio
 
-from chatapp.realtime import queue_loopback, recovery_log
+from chatapp.realtime import queue_loopback, recovery_writer
 from chatapp.realtime.queue_loopback import LoopbackOwnEvents
 
 
@@ -51,11 +51,11 @@ def queue():
 
 @pytest.fixture
 def clustered_send():
-    """As recovery_log._send_postgres does: own deliveries that cannot wait for the queue
+    """As recovery_writer.send_postgres does: own deliveries that cannot wait for the queue
     are kept until the commit."""
-    recovery_log._deferred.pending = []
-    yield recovery_log._deferred.pending
-    recovery_log._deferred.pending = None
+    recovery_writer._deferred.pending = []
+    yield recovery_writer._deferred.pending
+    recovery_writer._deferred.pending = None
 
 
 def listener_hands_back(manager, message) -> None:

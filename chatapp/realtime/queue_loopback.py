@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from chatapp.realtime import recovery_log
+from chatapp.realtime import recovery_writer
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class LoopbackOwnEvents:
     def _handle_emit(self, message):
         host = message.get("host_id")
         if host == self.host_id:  # emitted here, about to be published
-            if message.get("callback") is None and recovery_log.in_clustered_send():
+            if message.get("callback") is None and recovery_writer.in_clustered_send():
                 key = self._loopbacks().expect(partial(super()._handle_emit, message))
                 message["host_id"] = f"{self.host_id}#{key}"
                 return None
@@ -113,6 +113,6 @@ class LoopbackOwnEvents:
             # Not coming back (RedisManager answers None when it gave up; other queues always
             # do, so they keep delivering at once, as python-socketio does).
             deliver = self._loopbacks().take(int(host.rpartition("#")[2]))
-            if deliver is not None and not recovery_log.defer_local(deliver):
+            if deliver is not None and not recovery_writer.defer_local(deliver):
                 deliver()
         return published
