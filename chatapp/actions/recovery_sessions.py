@@ -38,7 +38,13 @@ def do_keep_session(sid: str, guest_name_asked: str | None,
                     presence_channels: list[str]) -> None:
     """Socket ``sid`` dropped without saying goodbye: keep its session resumable (who it
     was, where it was, whom it watched) and commit."""
-    persist_sessions([sid], {sid: guest_name_asked}, {sid: presence_channels})
+    do_keep_sessions([sid], {sid: guest_name_asked}, {sid: presence_channels})
+
+
+def do_keep_sessions(sids: list[str], guest_names: dict[str, str | None],
+                     presence: dict[str, list[str]]) -> None:
+    """As :func:`do_keep_session`, for many sockets in one transaction (shutdown)."""
+    persist_sessions(sids, guest_names, presence)
     db.session.commit()
 
 

@@ -102,13 +102,20 @@ def ensure_presence_job(app: Flask) -> None:
 
 
 def close_all_sockets(app: Flask) -> None:
-    """Close every socket of this process as a network drop would: each disconnect handler
-    announces the departure and clears the presence rows (keeping the session resumable),
-    and clients reconnect (to a live process) by themselves. Then this process's own row goes."""
+    """Close every socket of this process as a network drop would: their sessions stay
+    resumable, their presence rows go and each departure is announced (all in one
+    transaction), and clients reconnect (to a live process) by themselves. Then this
+    process's own row goes."""
+    from chatapp.realtime.namespace import hand_off_every_socket  # the realtime layer is above
+
     begin_shutdown()
-    socketio.server.eio.disconnect()
     with app.app_context():
         try:
+            try:
+                hand_off_every_socket()
+            except Exception:  # the row's cascade below still clears them, unannounced
+                log.exception("handing off the sockets at shutdown failed")
+                db.session.rollback()
             for attempt in range(3):
                 try:
                     forget_process()

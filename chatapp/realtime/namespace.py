@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import request, session
 
 from chatapp.actions.messages import RoomRef
-from chatapp.actions.presence import do_remove_socket
+from chatapp.actions.presence import do_remove_socket, do_remove_sockets
 from chatapp.actions.recovery import do_resume_session
 from chatapp.actions.recovery_sessions import (
     do_end_session,
     do_keep_session,
+    do_keep_sessions,
     do_start_session,
 )
 from chatapp.actions.sessions import do_login
@@ -35,12 +36,16 @@ from chatapp.realtime.presence import (
     subscribe_legacy,
 )
 from chatapp.realtime.recovery_server import take_handshake
-from chatapp.realtime.socket_state import forget, state_of
+from chatapp.realtime.socket_state import forget, local_sids, state_of
 from chatapp.security.identity import user_from_session
 
 # Disconnects after which a session is not resumed (as in socket.io): the server closed this
 # socket on purpose (logout, kick, a password change) or the client said goodbye.
 NOT_RESUMABLE = frozenset({"server disconnect", "client disconnect"})
+
+
+# Shutdown: the sockets closed by hand_off_every_socket, cleared together afterwards.
+_handing_off: list[str] | None = None
 
 
 class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
@@ -107,6 +112,9 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
     def on_disconnect(self, reason=None, *_):
         sid = request.sid
         try:
+            if _handing_off is not None:
+                _handing_off.append(sid)
+                return
             if recovery_log.pid_of(sid) is not None:
                 if reason in NOT_RESUMABLE and not shutting_down():
                     do_end_session(sid)  # logged out, kicked or closed by the client
@@ -118,6 +126,25 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
             recovery_log.forget_socket(sid)
             take_handshake(sid)
             forget(sid)
+
+
+def hand_off_every_socket() -> None:
+    """Shutdown: keep the sessions of every socket of this process, close them all, then
+    clear their presence, each step in one transaction (one disconnect handler at a time was
+    two commits and a round of announcements per socket: for thousands of sockets, longer
+    than gunicorn's graceful timeout). The sessions are kept first because a client
+    reconnects elsewhere the moment its socket closes and must find its session there.
+    Needs an app context."""
+    global _handing_off
+    resumable = [sid for sid in local_sids() if recovery_log.pid_of(sid) is not None]
+    do_keep_sessions(resumable, {sid: state_of(sid).guest_name_asked for sid in resumable},
+                     {sid: presence_channels_of(sid) for sid in resumable})
+    _handing_off = []
+    try:
+        socketio.server.eio.disconnect()
+    finally:
+        gone, _handing_off = _handing_off, None
+    do_remove_sockets(gone)
 
 
 def register_sockets() -> None:

@@ -48,6 +48,10 @@ def local_socket_count() -> int:
     return len(_sockets)
 
 
+def local_sids() -> list[str]:
+    return list(_sockets)
+
+
 def user_id_of(sid: str) -> int | None:
     """The user a socket of this process acts as (None if anonymous or unknown), for logs."""
     state = _sockets.get(sid)

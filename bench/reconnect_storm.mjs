@@ -1,0 +1,126 @@
+// Load generator for the reconnect storm (issue 12): N logged-in stock socket.io-client
+// sockets; 200 of them in one room whose latency is measured while all N are connected; then
+// the server restarts under them (bench/reconnect_storm.py does that) and every socket must be
+// logged in again: by connection state recovery (socket.recovered), or, as a real front end
+// does when it is not recovered, by user:login with its token.
+//
+// Driven through stdin/stdout by bench/reconnect_storm.py:
+//   prints  CONNECTED {...}   once all N are logged in (the orchestrator reads the server's RSS)
+//   reads   "latency"         -> measures the room, prints LATENCY {...}
+//   prints  RESTART           -> the orchestrator restarts the server
+//   prints  STORM {...}       once all N are logged in again, or after --deadline seconds
+//
+// Uses the stock socket.io-client of tests/node_modules (cd tests && npm ci); its default
+// reconnection delays (1 s, up to 5 s, randomised), as in a browser.
+import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
+
+const require = createRequire(new URL("../tests/package.json", import.meta.url));
+const { io } = require("socket.io-client");
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => {
+  if (arg.startsWith("--")) pairs.push([arg.slice(2), all[i + 1]]);
+  return pairs;
+}, []));
+const url = args.url || "http://127.0.0.1:5000";
+const clients = Number(args.clients || 1000);
+const roomSize = Math.min(clients, Number(args["room-size"] || 200));
+const seconds = Number(args.seconds || 10);
+const deadline = Number(args.deadline || 120);
+const concurrency = Number(args.concurrency || 100);
+const tag = Date.now().toString(36);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const percentile = (values, p) => {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10;
+};
+const call = (socket, event, payload, ms = 60000) => new Promise((resolve) => {
+  socket.timeout(ms).emit(event, payload, (err, ack) => resolve(err ? null : ack));
+});
+
+const storm = { started: 0, back: 0, recovered: 0, relogged: 0, failed: 0, lastAt: 0 };
+const latencies = [];
+
+function person(i) {
+  const state = { socket: null, token: null, down: false };
+  const socket = io(url, { transports: ["websocket"], forceNew: true, timeout: 20000 });
+  state.socket = socket;
+  socket.on("disconnect", () => { state.down = true; });
+  socket.on("room:message:new", (data) => {
+    const text = data?.message?.content || "";
+    if (text.startsWith("lat:")) latencies.push(performance.now() - Number(text.slice(4)));
+  });
+  socket.on("connect", async () => {
+    if (!state.down) return;  // the first connect: logged in below
+    if (socket.recovered) {
+      storm.recovered += 1;
+    } else {
+      const ack = await call(socket, "user:login", { token: state.token });
+      if (!ack?.ok) { storm.failed += 1; return; }
+      storm.relogged += 1;
+    }
+    state.down = false;
+    storm.back += 1;
+    storm.lastAt = performance.now();
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", async () => {
+      const ack = await call(socket, "user:login", { userId: `storm${tag}${i}`,
+                                                      username: `storm${tag}${i}` });
+      if (!ack?.ok) reject(new Error(`login ${i}: ${JSON.stringify(ack)}`));
+      state.token = ack.token;
+      resolve(state);
+    });
+    socket.once("connect_error", (e) => reject(e));
+  });
+}
+
+const t0 = performance.now();
+const people = [];
+for (let i = 0; i < clients; i += concurrency) {
+  people.push(...await Promise.all(Array.from({ length: Math.min(concurrency, clients - i) },
+                                               (_, k) => person(i + k))));
+}
+const connectSeconds = (performance.now() - t0) / 1000;
+const created = await call(people[0].socket, "room:create", { name: `storm ${tag}`, category: "bench" });
+const roomId = created?.roomId;
+for (let i = 1; i < roomSize; i += concurrency) {
+  await Promise.all(people.slice(i, Math.min(roomSize, i + concurrency))
+    .map((p) => call(p.socket, "room:join", { roomId })));
+}
+await sleep(1000);
+console.log(`CONNECTED ${JSON.stringify({ clients: people.length, connect_s: connectSeconds,
+  connect_per_s: people.length / connectSeconds, roomId })}`);
+
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (line.trim() !== "latency") continue;
+  // One member sends 20 messages a second; every member (sender included) times each one.
+  const sender = people[0].socket;
+  const until = performance.now() + seconds * 1000;
+  let sent = 0;
+  while (performance.now() < until) {
+    sender.emit("room:message", { roomId, message: `lat:${performance.now()}` });
+    sent += 1;
+    await sleep(50);
+  }
+  await sleep(2000);
+  const expected = sent * roomSize;
+  console.log(`LATENCY ${JSON.stringify({ members: roomSize, received: latencies.length, expected,
+    p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99) })}`);
+  break;
+}
+
+// The storm: the orchestrator restarts the server now.
+console.log("RESTART");
+while (!people.some((p) => p.down)) await sleep(10);
+storm.started = performance.now();
+const giveUp = storm.started + deadline * 1000;
+while (storm.back + storm.failed < people.length && performance.now() < giveUp) await sleep(100);
+console.log(`STORM ${JSON.stringify({ clients: people.length, back: storm.back,
+  recovered: storm.recovered, relogged: storm.relogged, failed: storm.failed,
+  all_back_s: storm.back === people.length ? (storm.lastAt - storm.started) / 1000 : null })}`);
+for (const p of people) p.socket.disconnect();
+process.exit(0);

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Issue 12's reconnect storm, end to end: N logged-in sockets on one server process (the
+Procfile's web line through bench/serve.sh: SQLite with persistence, rate limits off), the
+server's memory per socket, a 200-member room's latency while all N are connected, then a
+restart under them (SIGTERM, wait for the exit, start again on the same port and database)
+and how long until every socket is logged in again, recovered or by its token.
+
+    python3 bench/reconnect_storm.py --clients 2000
+    python3 bench/reconnect_storm.py --clients 10000 --seconds 10   # the issue's figure
+
+Needs tests/node_modules (scripts/setup.sh --dev). On a shared 2-core machine the load
+generator (N stock clients in one Node process) competes with the server: read the latency
+and the storm's duration as upper bounds there.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def worker_of(master: int) -> int:
+    """gunicorn's worker, the child of the arbiter, holds the sockets."""
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    return master
+
+
+def start_server(port: int, env: dict) -> subprocess.Popen:
+    server = subprocess.Popen([str(ROOT / "bench" / "serve.sh")], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=1).ok:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("the server did not start")
+
+
+def read_line(loadgen: subprocess.Popen, prefix: str) -> dict | None:
+    for line in loadgen.stdout:
+        if line.startswith(prefix):
+            rest = line[len(prefix):].strip()
+            return json.loads(rest) if rest else {}
+    sys.exit(f"the load generator ended before {prefix.strip()}: "
+             f"{loadgen.stderr.read()[-2000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=10, help="latency phase")
+    parser.add_argument("--deadline", type=int, default=120, help="storm: give up after")
+    args = parser.parse_args()
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="chat-storm-"))
+    # serve.sh starts from an empty database: the restart must keep it, so it gets a URL.
+    env = {**os.environ, "PORT": str(port), "LOG_LEVEL": "WARNING",
+           "DATABASE_URL": f"sqlite:///{work / 'storm.sqlite3'}"}
+    server = start_server(port, env)
+    worker = worker_of(server.pid)
+    idle_kib = rss_kib(worker)
+    loadgen = subprocess.Popen(
+        ["node", str(ROOT / "bench" / "reconnect_storm.mjs"), "--url", f"http://127.0.0.1:{port}",
+         "--clients", str(args.clients), "--seconds", str(args.seconds),
+         "--deadline", str(args.deadline)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        connected = read_line(loadgen, "CONNECTED ")
+        time.sleep(2)
+        per_socket = (rss_kib(worker) - idle_kib) / connected["clients"]
+        loadgen.stdin.write("latency\n")
+        loadgen.stdin.flush()
+        latency = read_line(loadgen, "LATENCY ")
+        read_line(loadgen, "RESTART")
+        stopping = time.monotonic()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+        stopped = time.monotonic() - stopping
+        server = start_server(port, env)
+        up = time.monotonic() - stopping
+        storm = read_line(loadgen, "STORM ")
+    finally:
+        if loadgen.poll() is None:
+            loadgen.kill()
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    print(f"sockets                      {connected['clients']:>8,}   "
+          f"({connected['connect_per_s']:.0f} connects/s, login included)")
+    print(f"server RSS per socket        {per_socket:>8.1f} KiB   (target <= 30)")
+    print(f"room of {latency['members']} while connected  p50 {latency['p50_ms']} ms, "
+          f"p99 {latency['p99_ms']} ms   (target p99 < 100; "
+          f"{latency['received']:,} of {latency['expected']:,} delivered)")
+    print(f"restart                      stopped in {stopped:.1f} s, serving again after "
+          f"{up:.1f} s")
+    took = f"{storm['all_back_s']:.1f}" if storm["all_back_s"] is not None else "-"
+    print(f"storm                        {storm['back']:,} of {storm['clients']:,} logged in "
+          f"again ({storm['recovered']:,} recovered, {storm['relogged']:,} by token, "
+          f"{storm['failed']:,} failed) in {took} s   (target <= 60)")
+
+
+if __name__ == "__main__":
+    main()
