@@ -7,7 +7,7 @@ from flask import current_app
 
 from chatapp.actions.accounts import account_named, is_reserved, is_safe_url
 from chatapp.actions.host_users import do_user_for_credential
-from chatapp.actions.presence import do_remove_socket, lock_users
+from chatapp.actions.presence import do_remove_socket
 from chatapp.cluster.process_registry import current_process_id
 from chatapp.errors import AuthFailed, Invalid, RateLimited
 from chatapp.extensions import db
@@ -124,32 +124,39 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
         db.session.rollback()
         metrics.login(method, ok=False)
         raise
+    new_user = user in db.session.new  # a guest about to be created: nobody else has them
+    if new_user:
+        user.last_seen_at = utcnow()  # in its INSERT
     existing = db.session.get(Connection, sid)
     if existing is not None and existing.user_id != user.id:
         # A token switches the socket to another identity: the old one leaves its rooms first.
         do_remove_socket(sid, unsubscribe=True)
         existing = None
-    db.session.flush()
-    lock_users([user.id])  # "first tab anywhere" must be decided by one process only
-    was_online = presence_queries.user_is_online(user.id)
+    was_online = False
+    if not new_user:
+        # The UPDATE of last_seen_at takes the user's row lock (PostgreSQL; SQLite's single
+        # writer serialises), so "first tab anywhere" is decided by one process only, as
+        # lock_users would, without a statement of its own.
+        user.last_seen_at = utcnow()
+        db.session.flush()
+        was_online = presence_queries.user_is_online(user.id)
     if existing is None:
         db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
-    user.last_seen_at = utcnow()
     db.session.flush()
     # One transaction per login: what the answer needs is read before the commit, since
     # the commit expires every loaded row (reading them after it would be another round of
-    # queries in a new transaction, for each of 10,000 reconnecting users).
+    # queries in a new transaction, for each of 10,000 reconnecting users), and the events
+    # it sends are logged for recovery in that same transaction (see broadcast.at_commit).
     actor = Actor.of(user)
     token_out = issue_token(user)
     rooms = [room_summary(room, n) for room, n in room_queries.community_rooms_with_counts(actor)]
-    db.session.commit()
+    with broadcast.at_commit():
+        broadcast.rooms_list(sid, rooms)
+        broadcast.session_info(sid, user_payload(actor), token_out)
+        if not was_online:
+            broadcast.user_online(user_payload(actor), skip_sid=sid)
     metrics.login(method, ok=True)
-
-    broadcast.subscribe(sid, broadcast.user_channel(user.id))
-    broadcast.rooms_list(sid, rooms)
-    broadcast.session_info(sid, user_payload(actor), token_out)
-    if not was_online:
-        broadcast.user_online(user_payload(actor), skip_sid=sid)
+    broadcast.subscribe(sid, broadcast.user_channel(actor.user_id))
     return LoginResult(actor, token_out, rooms)
 
 

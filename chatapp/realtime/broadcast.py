@@ -11,6 +11,9 @@ Two kinds of user ids meet here: channels are named by database ids (``recipient
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -40,10 +43,39 @@ def send(event: str, data: Any, *, to: str | list[str] | None = None,
     with its offset as a trailing argument, the same for every recipient, so the manager
     encodes one packet and the engine builds one WebSocket frame for all of them (see
     :mod:`chatapp.realtime.recovery_log` and :mod:`chatapp.realtime.engine`)."""
+    deferred = _at_commit.get()
+    if deferred is not None:
+        deferred.append((event, data, to, skip_sid))
+        return
     metrics.emitted(event)
-    recovery_log.send_logged(
-        event, data, to, skip_sid,
-        lambda args: socketio.emit(event, args, to=to, skip_sid=skip_sid, namespace=NAMESPACE))
+    recovery_log.send_logged(event, data, to, skip_sid, _emitter(event, to, skip_sid))
+
+
+def _emitter(event: str, to: str | list[str] | None, skip_sid: str | None):
+    return lambda args: socketio.emit(event, args, to=to, skip_sid=skip_sid, namespace=NAMESPACE)
+
+
+# Sends made inside ``at_commit()`` blocks, per greenlet (each has its own context).
+_at_commit: ContextVar[list | None] = ContextVar("chat_sends_at_commit", default=None)
+
+
+@contextmanager
+def at_commit() -> Iterator[None]:
+    """Commit the session's transaction at the end of the block, then send what the block
+    sent, in order. Their recovery-log rows are written in that same transaction where the
+    log shares the session's database (SQLite), so an action and the events announcing it
+    cost one commit, not one more per event. If the block raises, nothing is committed or
+    sent (the caller rolls back)."""
+    pending: list[tuple] = []
+    token = _at_commit.set(pending)
+    try:
+        yield
+    finally:
+        _at_commit.reset(token)
+    for event, *_ in pending:
+        metrics.emitted(event)
+    recovery_log.commit_and_send_logged(
+        [(event, data, to, skip, _emitter(event, to, skip)) for event, data, to, skip in pending])
 
 
 def subscribe(sid: str, channel: str) -> None:

@@ -108,12 +108,7 @@ def send_logged(event: str, data: Any, to: str | list[str] | None, skip_sid: str
     if event in VOLATILE_EVENTS or not enabled():
         emit(data)
         return
-    if isinstance(to, list):  # one row, one offset: each socket gets it once, as live
-        channel, channels = CHANNEL_LIST, json.dumps(sorted({_logged_channel(name) for name in to}))
-    else:
-        channel, channels = (_logged_channel(to) if to else None), None
-    params = (channel, channels, _pid_of_sid.get(skip_sid) if skip_sid else None,
-              event, json.dumps(data, separators=(",", ":")), utcnow())
+    params = _row(event, data, to, skip_sid)
     with _order:
         if db.engine.dialect.name == "postgresql":
             send_postgres(params, data, emit)
@@ -128,6 +123,43 @@ def send_logged(event: str, data: Any, to: str | list[str] | None, skip_sid: str
             emit(data)
             return
         emit((data, str(offset)))
+
+
+def commit_and_send_logged(sends: list[tuple[str, Any, Any, str | None, Callable]]) -> None:
+    """Commit the session's transaction, then send ``sends`` (``(event, data, to, skip_sid,
+    emit)`` each, as :func:`send_logged` takes them) in order. On SQLite their rows go in one
+    INSERT in that same transaction: one commit for an action and what it announces. On
+    PostgreSQL the log has a connection of its own: each is logged as send_logged does."""
+    logged = [s for s in sends if s[0] not in VOLATILE_EVENTS] if enabled() else []
+    if not logged or db.engine.dialect.name != "sqlite":
+        db.session.commit()
+        for event, data, to, skip_sid, emit in sends:
+            send_logged(event, data, to, skip_sid, emit)
+        return
+    with _order:
+        offsets: dict[int, int] = {}
+        try:
+            sql = COLUMNS + "VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(logged))
+            ids = db.session.connection().exec_driver_sql(
+                sql + " RETURNING id", tuple(p for s in logged for p in _row(*s[:4]))).scalars()
+            # SQLite numbers the rows of one INSERT in order: the smallest id is the first row.
+            offsets = dict(zip(map(id, logged), sorted(ids)))
+        except Exception:  # live delivery goes on; these just cannot be replayed
+            log.exception("could not log %s for recovery", [s[0] for s in logged])
+        db.session.commit()
+        for send in sends:
+            offset = offsets.get(id(send))
+            send[4](send[1] if offset is None else (send[1], str(offset)))
+
+
+def _row(event: str, data: Any, to: str | list[str] | None, skip_sid: str | None) -> tuple:
+    """The parameters of an event's row (see COLUMNS)."""
+    if isinstance(to, list):  # one row, one offset: each socket gets it once, as live
+        channel, channels = CHANNEL_LIST, json.dumps(sorted({_logged_channel(name) for name in to}))
+    else:
+        channel, channels = (_logged_channel(to) if to else None), None
+    return (channel, channels, _pid_of_sid.get(skip_sid) if skip_sid else None,
+            event, json.dumps(data, separators=(",", ":")), utcnow())
 
 
 _SQLITE_INSERT = COLUMNS + "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
