@@ -1,8 +1,9 @@
 """A ``user:login`` is one transaction: the user, the socket's connection and the recovery-log
 rows of the events it sends commit together, and only then do the events go out.
 
-In process, with Flask-SocketIO's test client (SQLite, recovery on), counting commits on the
-engine. Counts only, no timing.
+In process, with Flask-SocketIO's test client (recovery on), counting commits on the engine.
+Counts only, no timing. On PostgreSQL the log writes on a connection of its own (its commits
+do not wait for the disk), so there only the login's events and offsets are checked.
 """
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import sqlalchemy as sa
 from chatapp.cluster import process_registry
 from chatapp.extensions import db, socketio
 from chatapp.models import RecoveryEvent
+from tests import databases
+
+ONE_COMMIT = databases.BACKEND == "sqlite"
 
 
 @pytest.fixture
@@ -42,7 +46,7 @@ def test_guest_login_is_one_commit_and_its_events_carry_logged_offsets(app, comm
                       callback=True)
 
     assert ack["ok"] is True
-    assert len(commits) == 1
+    assert len(commits) == 1 or not ONE_COMMIT
     received = [(m["name"], m["args"]) for m in client.get_received()]
     assert [name for name, _ in received] == ["rooms:list", "user:session"]
     offsets = [int(args[1]) for _, args in received]
@@ -64,7 +68,7 @@ def test_token_login_on_a_second_socket_is_one_commit(app, commits):
     ack = second.emit("user:login", {"token": token}, callback=True)
 
     assert ack["ok"] is True and ack["user"]["username"] == "ben"
-    assert len(commits) == 1
+    assert len(commits) == 1 or not ONE_COMMIT
     assert [m["name"] for m in second.get_received()] == ["rooms:list", "user:session"]
     first.disconnect()
     second.disconnect()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from chatapp.actions.accounts import account_named, is_reserved, is_safe_url
+from chatapp.actions.accounts import is_reserved, is_safe_url
 from chatapp.actions.host_users import do_user_for_credential
 from chatapp.actions.presence import do_remove_socket
 from chatapp.cluster.process_registry import current_process_id
@@ -52,7 +52,7 @@ def check_avatar(avatar: object) -> str | None:
 def name_taken(name: str) -> bool:
     """Taken if an account has it (guests never use an account's name) or someone online
     goes by it."""
-    return account_named(name) is not None or presence_queries.online_user_named(name, other_than=None)
+    return presence_queries.guest_name_taken(name)
 
 
 def free_guest_name(wanted: str) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chatapp.extensions import db
@@ -13,6 +13,9 @@ class User(db.Model):
     """One identity: a guest today, an account later. Any number of sockets may act as it."""
 
     __tablename__ = "users"
+    # Guest names are unique among those online, case-insensitively: a login looks the name
+    # up here rather than going through everyone online.
+    __table_args__ = (Index("ix_users_username_lower", text("lower(username)")),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # A host-app user's id in that app (e.g. 24 hex digits), which is also their id on the

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, bindparam, exists, func, or_, select
 
 from chatapp.extensions import db
 from chatapp.models import Connection, RoomPresence, ServerProcess, User
@@ -16,14 +16,28 @@ def alive_cutoff() -> datetime:
     return utcnow() - timedelta(seconds=current_app.config["PRESENCE_TIMEOUT"])
 
 
+# Built once: constructing these statements cost more CPU than running them (a login ran
+# several). The cutoff is a parameter whose value is taken at each execution.
+_LIVE = (
+    select(Connection.sid, Connection.user_id)
+    .join(ServerProcess, ServerProcess.id == Connection.process_id)
+    .where(ServerProcess.heartbeat_at >= bindparam("alive_cutoff", type_=DateTime(),
+                                                   callable_=lambda: alive_cutoff()))
+    .subquery()
+)
+_USER_IS_ONLINE = select(exists().where(_LIVE.c.user_id == bindparam("user_id")))
+# Taken by an account (guests never use an account's name), or by someone online now
+# (case-insensitively): looked up by name first, so its cost does not grow with who is online.
+_GUEST_NAME_TAKEN = select(or_(
+    exists().where(User.account_key == bindparam("key")),
+    exists().where(func.lower(User.username) == bindparam("key"),
+                   exists().where(_LIVE.c.user_id == User.id)),
+))
+
+
 def live_connections():
     """Connections held by a live process (a subquery of sid, user_id)."""
-    return (
-        select(Connection.sid, Connection.user_id)
-        .join(ServerProcess, ServerProcess.id == Connection.process_id)
-        .where(ServerProcess.heartbeat_at >= alive_cutoff())
-        .subquery()
-    )
+    return _LIVE
 
 
 def room_users_count(room_id: int) -> int:
@@ -39,24 +53,13 @@ def room_users_count(room_id: int) -> int:
 
 
 def user_is_online(user_id: int) -> bool:
-    live = live_connections()
-    return db.session.scalar(
-        select(func.count()).select_from(live).where(live.c.user_id == user_id)
-    ) > 0
+    return bool(db.session.scalar(_USER_IS_ONLINE, {"user_id": user_id}))
 
 
-def online_user_named(username: str, *, other_than: int | None) -> bool:
-    """Whether someone else who is online now goes by this name (case-insensitively)."""
-    live = live_connections()
-    stmt = (
-        select(func.count())
-        .select_from(live)
-        .join(User, User.id == live.c.user_id)
-        .where(func.lower(User.username) == username.lower())
-    )
-    if other_than is not None:
-        stmt = stmt.where(User.id != other_than)
-    return (db.session.scalar(stmt) or 0) > 0
+def guest_name_taken(name: str) -> bool:
+    """Whether a new guest may not take ``name``: an account has it, or someone online goes
+    by it (case-insensitively)."""
+    return bool(db.session.scalar(_GUEST_NAME_TAKEN, {"key": name.lower()}))
 
 
 def online_users() -> list[User]:

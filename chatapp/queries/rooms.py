@@ -1,7 +1,7 @@
 """Community rooms and their messages, as lists and cursor pages."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from chatapp.extensions import db
 from chatapp.models import Message, Room, RoomMember, RoomPresence
@@ -20,9 +20,7 @@ def visible_rooms_condition(viewer):
     return or_(public, Room.created_by_id == viewer.user_id, Room.id.in_(mine))
 
 
-def community_rooms_with_counts(viewer=None) -> list[tuple[Room, int]]:
-    """Every community room ``viewer`` (an Actor, or None: anonymous) may see, oldest first,
-    with its distinct-user count."""
+def _rooms_with_counts(visible):
     live = live_connections()
     counts = (
         select(RoomPresence.room_id, func.count(func.distinct(live.c.user_id)).label("n"))
@@ -30,13 +28,35 @@ def community_rooms_with_counts(viewer=None) -> list[tuple[Room, int]]:
         .group_by(RoomPresence.room_id)
         .subquery()
     )
-    stmt = (
+    return (
         select(Room, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.room_id == Room.id)
-        .where(Room.kind == ROOM_KIND_COMMUNITY, visible_rooms_condition(viewer))
+        .where(Room.kind == ROOM_KIND_COMMUNITY, visible)
         .order_by(Room.id)
     )
-    return [(room, count) for room, count in db.session.execute(stmt)]
+
+
+class _Viewer:  # stands for any signed-in, non-admin viewer: their id is a parameter
+    is_admin = False
+    user_id = bindparam("viewer_id")
+
+
+# Built once per kind of viewer (every login runs one): constructing the statement cost
+# more CPU than running it.
+_ROOMS_WITH_COUNTS = {kind: _rooms_with_counts(visible_rooms_condition(viewer))
+                      for kind, viewer in (("anonymous", None), ("viewer", _Viewer()))}
+
+
+def community_rooms_with_counts(viewer=None) -> list[tuple[Room, int]]:
+    """Every community room ``viewer`` (an Actor, or None: anonymous) may see, oldest first,
+    with its distinct-user count."""
+    if viewer is not None and viewer.is_admin:
+        stmt, params = _rooms_with_counts(True), {}
+    elif viewer is None:
+        stmt, params = _ROOMS_WITH_COUNTS["anonymous"], {}
+    else:
+        stmt, params = _ROOMS_WITH_COUNTS["viewer"], {"viewer_id": viewer.user_id}
+    return [(room, count) for room, count in db.session.execute(stmt, params)]
 
 
 def get_community_room(room_id: int) -> Room | None:
