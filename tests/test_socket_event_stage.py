@@ -184,6 +184,17 @@ def test_reactions_follow_the_socket_and_refusals_stay_whole(server, connect, un
     assert summed_reactions(hana, eid, {"👍": 5, "🎉": 1}) == {"👍": 5, "🎉": 1}
 
 
+def test_reaction_frames_are_volatile(server, connect, unique):
+    """A ``reactions`` frame carries no recovery offset: a reconnect does not replay it."""
+    eid, hana, ana, ben = setup_event(connect, unique)
+    assert ana.call("react", {"emoji": "👏"}) == {"ok": True}
+    hana.wait_for("reactions", lambda f: f["eventId"] == eid)
+    message = say(ben, "after the applause")
+    hana.wait_for("newMessage", lambda m: m["id"] == message["id"])
+    reactions = len(hana.received("reactions"))
+    assert len(hana.offsets) == len(hana.events) - reactions >= 1
+
+
 def test_a_person_pressing_too_fast_is_refused(server, connect, unique):
     eid, hana, ana, ben = setup_event(connect, unique)
     acks = [ana.call("react", {"emoji": "👍"}) for _ in range(25)]
