@@ -9,6 +9,7 @@
 // Uses the stock socket.io-client of tests/node_modules (cd tests && npm ci).
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const require = createRequire(new URL("../tests/package.json", import.meta.url));
 const { io } = require("socket.io-client");
@@ -27,6 +28,8 @@ const eventId = args.event || `bench-${Date.now()}`;
 // Pages batch a burst of presses into one packet every 300 ms (react {emoji, count}); 0 sends
 // one packet per press, as a naive client would.
 const batchMs = Number(args["batch-ms"] ?? 500);
+// Seconds of chat alone before the presses start: the same machine's latency without them.
+const quietSeconds = Number(args["quiet-seconds"] ?? 5);
 const EMOJI = ["👍", "❤️", "😂", "👏", "🎉", "😮"];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -60,17 +63,23 @@ function connect(i) {
 }
 
 const started = Date.now();
+const joinTicks = ticks();
 const people = [];
 for (let i = 0; i < clients; i += 50) {  // in batches: the joins themselves fan out to everyone
   const batch = await Promise.all(Array.from({ length: Math.min(50, clients - i) }, (_, k) => connect(i + k)));
   people.push(...batch);
 }
-console.log(`joined ${people.length} participants in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const joinSeconds = (Date.now() - started) / 1000;
+const joinCpu = serverPids.length ? (ticks() - joinTicks) / 100 / joinSeconds : NaN;
+console.log(`joined ${people.length} participants in ${joinSeconds.toFixed(1)} s ` +
+  `(server CPU ${joinCpu.toFixed(2)} cores meanwhile)`);
 await sleep(2000); // let the join announcements drain
 people.forEach((p) => { p.frames = 0; p.counted = 0; });
 
-// Chat latency: each chatter sends one message a second and times its own newMessage.
-const latencies = [];
+// Chat latency: each chatter sends one message a second and times its own newMessage
+// (into `latencies`: first the quiet phase's list, then the press phase's).
+const quietLatencies = [];
+let latencies = quietLatencies;
 const talkers = people.slice(0, chatters);
 talkers.forEach((p, n) => {
   p.pending = new Map();
@@ -81,8 +90,26 @@ talkers.forEach((p, n) => {
   p.seq = n * 1e6;
 });
 
+const chatter = setInterval(() => {
+  for (const p of talkers) {
+    p.seq += 1;
+    const text = `bench ${p.seq}`;
+    p.pending.set(text, performance.now());
+    p.socket.emit("sendMessage", text);
+  }
+}, 1000);
+const quietTicks = ticks();
+await sleep(quietSeconds * 1000);
+const quietCpu = serverPids.length ? (ticks() - quietTicks) / 100 / quietSeconds : NaN;
+latencies = [];
+
 let presses = 0;
 const cpuBefore = ticks();
+// The load generator shares the machine: its own CPU and event-loop lag say how much of the
+// chat latency it measures is its own (a late timer or a late read delays the round trip).
+const ownBefore = process.cpuUsage();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const t0 = performance.now();
 const end = t0 + seconds * 1000;
 // Every 10 ms a slice of the participants sends: one press each, or (batched) the presses
@@ -105,19 +132,13 @@ const presser = setInterval(() => {
     owed -= 1;
   }
 }, 10);
-const chatter = setInterval(() => {
-  for (const p of talkers) {
-    p.seq += 1;
-    const text = `bench ${p.seq}`;
-    p.pending.set(text, performance.now());
-    p.socket.emit("sendMessage", text);
-  }
-}, 1000);
 while (performance.now() < end) await sleep(200);
 clearInterval(presser);
 clearInterval(chatter);
 const elapsed = (performance.now() - t0) / 1000;
 const cpuAfter = ticks();
+const own = process.cpuUsage(ownBefore);
+loopDelay.disable();
 await sleep(1500); // the last flush
 const frameRates = people.map((p) => p.frames / elapsed);
 const counted = people[people.length - 1].counted;
@@ -131,8 +152,15 @@ console.log(JSON.stringify({
   framesPerSecondPerClient: { mean: Number((frameRates.reduce((a, b) => a + b, 0) / frameRates.length).toFixed(2)),
     max: Number(Math.max(...frameRates).toFixed(2)) },
   serverCpuCores: Number(cpu.toFixed(2)),
+  loadGenerator: { cpuCores: Number(((own.user + own.system) / 1e6 / elapsed).toFixed(2)),
+    eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
+    eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6) },
+  connected: people.filter((p) => p.socket.connected).length,
   chat: { messages: latencies.length, p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)) },
+  chatWithoutPresses: { seconds: quietSeconds, serverCpuCores: Number(quietCpu.toFixed(2)),
+    messages: quietLatencies.length, p50Ms: Math.round(percentile(quietLatencies, 50)),
+    p99Ms: Math.round(percentile(quietLatencies, 99)) },
 }, null, 1));
 people.forEach((p) => p.socket.close());
 process.exit(0);

@@ -5,6 +5,8 @@
 #
 #   bench/reactions.sh [clients] [presses/s each] [seconds] [batch ms]   # defaults 5000 10 30 500
 #
+# Before the presses, 5 s of chat alone give the same machine's latency without them.
+#
 # Needs tests/node_modules (cd tests && npm ci). On a small shared machine run it smaller
 # (e.g. 500 10 20): the load generator shares the CPU with the server.
 set -euo pipefail
@@ -26,4 +28,12 @@ worker="$(pgrep -P "$server" | head -1)"
 ulimit -n 65536 2>/dev/null || true
 node bench/reactions.mjs --url "http://127.0.0.1:$port" --clients "$clients" --rate "$rate" \
   --seconds "$seconds" --chatters 5 --server-pid "$worker" --batch-ms "$batch"
+# The server's own time per handled event (mean of chat_socket_handler_seconds), by event:
+# what the server spends, apart from waiting for the CPU the load generator shares.
+curl -fs "http://127.0.0.1:$port/metrics" | awk -F'[{}" ]+' '
+  /^chat_socket_handler_seconds_(sum|count)\{event="(sendMessage|react|joinEvent)"/ {
+    kind = ($1 ~ /_sum$/) ? "sum" : "count"; v[$3, kind] = $NF; seen[$3] = 1 }
+  END { for (e in seen) if (v[e, "count"] > 0)
+    printf "server handler %s: %d handled, mean %.2f ms\n", e, v[e, "count"],
+           1000 * v[e, "sum"] / v[e, "count"] }' || true
 grep -iE "error|traceback" "$work/server.log" | head -5 || true

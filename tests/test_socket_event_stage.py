@@ -145,6 +145,56 @@ def test_reactions_are_summed_into_a_few_frames(server, connect, unique):
     assert outsider.received("reactions") == []
 
 
+def summed_reactions(client, eid: str, want: dict[str, int]) -> dict[str, int]:
+    """The counts of every ``reactions`` frame ``client`` heard for ``eid``, summed; waits
+    (up to a few seconds) for them to reach ``want``."""
+    total: dict[str, int] = {}
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        total = {}
+        for frame in client.received("reactions", lambda f: f["eventId"] == eid):
+            for emoji, n in frame["counts"].items():
+                total[emoji] = total.get(emoji, 0) + n
+        if total == want:
+            break
+        time.sleep(0.1)
+    return total
+
+
+def test_reactions_follow_the_socket_and_refusals_stay_whole(server, connect, unique):
+    """Presses take a fast path once the event is known; it must count them for the event
+    the socket is in now, exactly once, and leave every refusal to the ordinary path."""
+    eid, hana, ana, ben = setup_event(connect, unique)
+    assert ana.call("react", {"emoji": "👍", "count": 2}) == {"ok": True}  # warms the path
+    assert ana.call("react", {"emoji": "👍", "count": 3}) == {"ok": True}
+    assert ana.call("react", {"emoji": "🎉", "count": 1, "eventId": eid}) == {"ok": True}
+    assert_refused(ana, "react", ["👍"], code="invalid")
+    assert_refused(ana, "react", {"emoji": "👍", "count": 0}, code="invalid")
+    assert_refused(ana, "react", {"emoji": "👍", "count": True}, code="invalid")
+    assert summed_reactions(hana, eid, {"👍": 5, "🎉": 1}) == {"👍": 5, "🎉": 1}
+    assert ben.call("leaveEvent")["ok"]
+    assert_refused(ben, "react", {"emoji": "👍"}, code="not_member")
+    other = unique("other")
+    join_event(ben, other)
+    watcher = connect()
+    join_event(watcher, other, unique("watch"))
+    assert ben.call("react", {"emoji": "😮", "count": 4}) == {"ok": True}
+    assert summed_reactions(watcher, other, {"😮": 4}) == {"😮": 4}
+    settle()
+    assert summed_reactions(hana, eid, {"👍": 5, "🎉": 1}) == {"👍": 5, "🎉": 1}
+
+
+def test_reaction_frames_are_volatile(server, connect, unique):
+    """A ``reactions`` frame carries no recovery offset: a reconnect does not replay it."""
+    eid, hana, ana, ben = setup_event(connect, unique)
+    assert ana.call("react", {"emoji": "👏"}) == {"ok": True}
+    hana.wait_for("reactions", lambda f: f["eventId"] == eid)
+    message = say(ben, "after the applause")
+    hana.wait_for("newMessage", lambda m: m["id"] == message["id"])
+    reactions = len(hana.received("reactions"))
+    assert len(hana.offsets) == len(hana.events) - reactions >= 1
+
+
 def test_a_person_pressing_too_fast_is_refused(server, connect, unique):
     eid, hana, ana, ben = setup_event(connect, unique)
     acks = [ana.call("react", {"emoji": "👍"}) for _ in range(25)]

@@ -18,12 +18,13 @@ from chatapp.actions.event_questions import (
 )
 from chatapp.actions.event_reactions import do_react
 from chatapp.actions.event_stage_access import check_event_visible, is_staff
-from chatapp.errors import NotLoggedIn, NotMember
+from chatapp.errors import ChatError, NotLoggedIn, NotMember
 from chatapp.queries.events import event_of_room
 from chatapp.queries.stage_view import announcement_view, polls_view, questions_view
+from chatapp.realtime import broadcast
 from chatapp.realtime.dispatch import ok
 from chatapp.realtime.live_events import in_event
-from chatapp.realtime.socket_state import state_of
+from chatapp.realtime.socket_state import peek_state, state_of
 from chatapp.security.identity import Actor
 from chatapp.validation import require_int, require_object
 
@@ -137,7 +138,41 @@ def joined_event_id(room_id: int) -> str:
     return event_id
 
 
+def react_arguments(data: object) -> tuple[object, object] | None:
+    """``(emoji, count)`` from ``react {emoji, count?}`` or a bare emoji; None for any other
+    shape (the fast path leaves those to the ordinary one)."""
+    if isinstance(data, dict):
+        return (data.get("emoji"), data.get("count")) if data.keys() <= REACT_KEYS else None
+    return (data, None) if isinstance(data, str) else None
+
+
+REACT_KEYS = frozenset({"emoji", "count", "eventId"})
+
+
 class ReactionHandlers:
+    FAST_EVENTS = {"react": "fast_react"}
+
+    def fast_react(self, sid: str, data=None, *_) -> dict | None:
+        """``react`` without Flask's request context, for the common case only: a socket in
+        an event whose id is cached, a known emoji, a valid count, within the rate limit.
+        Anything else returns None and goes the ordinary way (:meth:`on_react`), which
+        refuses with the usual error; :func:`do_react` counts nothing unless it accepts,
+        so a press tried twice is counted at most once. Reads no database, writes nothing."""
+        state = peek_state(sid)
+        if state is None or state.actor is None or state.event is None:
+            return None
+        room_id = state.event.id
+        event_id = _event_of_room.get(room_id)
+        arguments = react_arguments(data)
+        if event_id is None or arguments is None \
+                or not broadcast.is_subscribed(sid, broadcast.room_channel(room_id)):
+            return None
+        try:
+            do_react(state.actor, room_id, event_id, *arguments)
+        except ChatError:
+            return None
+        return ok()
+
     def on_react(self, data=None, *_):
         """``react {emoji, count?}`` (or a bare emoji): counted for the event the socket has
         joined."""

@@ -53,6 +53,7 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
                     ProtocolNamespace):
     EVENTS = {**COMMUNITY_EVENTS, **LIVE_EVENT_EVENTS, **MODERATION_EVENTS,
               **MESSAGE_FEATURE_EVENTS, **STAGE_EVENTS, **PRESENCE_EVENTS}
+    FAST_EVENTS = ReactionHandlers.FAST_EVENTS
 
     def on_connect(self, auth=None):
         """A socket resuming its session (``auth: {pid, offset}``, see

@@ -40,9 +40,11 @@ from chatapp.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 # Events not worth replaying (as socket.io's volatile emits): a missed "is typing" is stale;
-# a sidebar that missed "room:activity" resyncs its badges when it watches again.
+# a sidebar that missed "room:activity" resyncs its badges when it watches again; a missed
+# "reactions" frame is a moment gone (replayed, a reconnect would burst with stale floaters).
+# (The flush loop runs without an app context, so it was never logged; this says so.)
 VOLATILE_EVENTS = frozenset({"user:typing", "userTyping", "user:typing:private",
-                             "room:activity"})
+                             "room:activity", "reactions"})
 HOLD_SECONDS = 30.0  # how long a resumed socket filters out events its replay covered
 
 _order = threading.RLock()

@@ -36,6 +36,12 @@ def state_of(sid: str) -> SocketState:
     return state
 
 
+def peek_state(sid: str) -> SocketState | None:
+    """The socket's state if it has any (never creates one: for fast paths that must not
+    make a socket known before its connect handler has)."""
+    return _sockets.get(sid)
+
+
 def has_state(sid: str) -> bool:
     return sid in _sockets
 
