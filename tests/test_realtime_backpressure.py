@@ -38,6 +38,14 @@ def quick_ping_server(tmp_path_factory):
     proc.stop()
 
 
+@pytest.fixture(scope="module")
+def unlimited_server(tmp_path_factory):
+    """Rate limits off: a burst of 300 messages from one address, more than once a module."""
+    proc = start_server(tmp_path_factory.mktemp("unlimited"))
+    yield proc
+    proc.stop()
+
+
 def worker_rss_kib(server: ServerProcess) -> int:
     """VmRSS of the gunicorn worker (the master's child) that holds the sockets."""
     master = server.process.pid
@@ -158,6 +166,49 @@ def test_a_reader_that_falls_behind_gets_everything_in_order_once(server, unique
             elif frame.startswith('42["room:message:new"'):
                 seen.append(json.loads(frame[2:])[1]["message"]["content"][:4])
         assert seen == [f"{i:04d}" for i in range(count)]
+        slow.close()
+    finally:
+        sender.close()
+
+
+def test_a_websocket_ping_while_a_backlog_waits_is_answered_behind_it_intact(unlimited_server,
+                                                                             unique):
+    """A WebSocket-level ping (some clients and proxies send them) while the client's backlog
+    waits: the pong goes out behind the backlog, the stream stays whole and the session lives
+    (gevent-websocket wrote its pong straight to the socket: mid-frame, or refused because
+    the backlog's writer was already waiting on it, which ended the session)."""
+    sender = ChatClient(unlimited_server.url)
+    try:
+        sender.login(unique("send"))
+        room_id = new_room(sender, unique)
+        slow = non_reader(unlimited_server, unique("slow"), room_id)
+        count, text = 300, "ж" * 1990  # ~7 MB, as above: a backlog waits behind the kernel's
+        for i in range(count):
+            assert sender.call("room:message", {"roomId": room_id, "message": f"{i:04d}{text}"})["ok"]
+        slow.ping("still there?")
+        seen: list[str] = []
+        pong_after = None
+        slow.settimeout(15)
+        while len(seen) < count or pong_after is None:
+            opcode, frame = slow.recv_data_frame(control_frame=True)
+            if opcode == websocket.ABNF.OPCODE_PONG:
+                assert frame.data == b"still there?"
+                pong_after = len(seen)
+            elif opcode == websocket.ABNF.OPCODE_TEXT:
+                data = frame.data.decode()
+                if data == "2":
+                    slow.send("3")
+                elif data.startswith('42["room:message:new"'):
+                    seen.append(json.loads(data[2:])[1]["message"]["content"][:4])
+        assert seen == [f"{i:04d}" for i in range(count)]
+        assert pong_after == count  # behind everything queued before the ping
+        # The session lives on: the client's own message goes round.
+        slow.send("42" + json.dumps(["room:message", {"roomId": room_id, "message": "after"}]))
+        while True:
+            data = slow.recv()
+            if data.startswith('42["room:message:new"'):
+                assert json.loads(data[2:])[1]["message"]["content"] == "after"
+                break
         slow.close()
     finally:
         sender.close()

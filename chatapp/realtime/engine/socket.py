@@ -211,6 +211,11 @@ class FramedSocket(eio_socket.Socket):
         self.connected = True
         self.upgraded = True
         self.go_direct(tcp)
+        # gevent-websocket writes frames of its own (the pong to a WebSocket ping, its close
+        # reply) straight to the socket: behind a backlog that was in the middle of one of
+        # ours (a corrupt stream), or waiting on the socket beside the drain greenlet (gevent
+        # refuses that, which ended the session). They join the same ordered stream instead.
+        ws._sock.raw_write = self.write_frame
         self.server.logger.info("%s: Upgrade to websocket successful", self.sid)
         try:
             self.read_loop(ws)
