@@ -6,7 +6,8 @@ import { authorOf, featuresOf } from "../messages.js";
 import { Composer } from "../composer.js";
 import { EventClock } from "../event-clock.js";
 import { describeError } from "../errors.js";
-import { modActions, wireModeration } from "../moderation.js";
+import { wireModeration } from "../moderation.js";
+import { participantList } from "../event-participants.js";
 import { readPageData } from "../page-data.js";
 import { wireSideToggle } from "../side-toggle.js";
 import { wireSidebar } from "../sidebar.js";
@@ -32,6 +33,7 @@ let chatBeforeStart = data.chatBeforeStart ?? null;
 let posting = null; // made once the composer exists (the status clock may ask it earlier)
 
 const participantsEl = document.getElementById("participants");
+const showParticipants = participantList(participantsEl, { me, canModerate });
 const peopleError = document.getElementById("people-error");
 const typing = new TypingIndicator(document.getElementById("typing"));
 wireSideToggle();
@@ -79,37 +81,6 @@ function applySummary(summary) {
   clock.setTimes(summary.startsAt, summary.endsAt);
   clock.setStatus(summary.status);
   refreshComposer();
-}
-
-// --- participants ---------------------------------------------------------------------------
-
-let keySeq = 0;
-function participantRow(name) {
-  const li = document.createElement("li");
-  li.className = "person";
-  li.dataset.username = name;
-  const label = document.createElement("span");
-  label.className = "name";
-  const mine = me != null && name === me.username;
-  label.textContent = mine ? `${name} (you)` : name;
-  li.append(label);
-  keySeq += 1;
-  if (canModerate && !mine) li.append(modActions(name, `live${keySeq}`));
-  return li;
-}
-
-// Replaces the list with `names`, keeping the rows (and any open moderation panel) of those
-// still there.
-function showParticipants(unsorted) {
-  // By name, as the page was rendered: the server's arrival order shifts on every reload.
-  const names = [...unsorted].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: "base" }));
-  const rows = new Map([...participantsEl.children].map((li) => [li.dataset.username, li]));
-  participantsEl.replaceChildren(...names.map((name) => rows.get(name) || participantRow(name)));
-  document.getElementById("participant-count").textContent = String(names.length);
-  document.querySelectorAll(".participant-count-copy").forEach((el) => {
-    el.textContent = String(names.length);
-  });
-  document.getElementById("participants-empty").hidden = names.length > 0;
 }
 
 // --- composer -------------------------------------------------------------------------------
