@@ -84,7 +84,10 @@ def test_a_live_event_with_q_and_a_a_poll_an_announcement_and_reactions(browser_
     for _ in range(3):
         ben.get_by_role("button", name="React ❤️").click()
     expect(ana.locator("#reaction-layer .floater", has_text="❤️").first).to_be_attached()
+    # Tall enough for the side pane to show the Q&A and the poll below it.
+    ana.set_viewport_size({"width": 1280, "height": 1500})
     ana.locator("#side-pane").evaluate("pane => { pane.scrollTop = 0; }")
+    expect(ana.locator("#polls .poll").first).to_be_in_viewport()
     screenshot(ana, "event-stage", tmp_path)
 
     # The summary page: figures, the server-drawn plot, the downloads.
