@@ -83,9 +83,6 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=10, help="latency phase")
     parser.add_argument("--deadline", type=int, default=120, help="storm: give up after")
-    parser.add_argument("--profile", metavar="FILE",
-                        help="record the restarted worker with py-spy (collapsed stacks) "
-                             "through the storm")
     args = parser.parse_args()
     port = free_port()
     work = Path(tempfile.mkdtemp(prefix="chat-storm-"))
@@ -114,11 +111,6 @@ def main() -> None:
         stopped = time.monotonic() - stopping
         server = start_server(port, env)
         up = time.monotonic() - stopping
-        if args.profile:
-            subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
-                              str(worker_of(server.pid)), "--duration", str(max(5, args.deadline // 2)),
-                              "--format", "raw", "--output", args.profile, "--nonblocking"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         storm = read_line(loadgen, "STORM ")
     finally:
         if loadgen.poll() is None:

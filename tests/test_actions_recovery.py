@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from chatapp.actions.presence import do_park_sockets, do_reap_dead_processes, do_remove_socket
+from chatapp.actions.presence import do_remove_socket
 from chatapp.actions.recovery import do_resume_session
 from chatapp.actions.recovery_sessions import (
     do_prune_recovery,
@@ -15,13 +15,11 @@ from chatapp.actions.recovery_sessions import (
     persist_sessions,
 )
 from chatapp.actions.rooms import do_join_room
-from chatapp.cluster.process_registry import current_process_id
 from chatapp.extensions import db
 from chatapp.models import Connection, RecoveryEvent, RecoverySession, RoomPresence
-from chatapp.queries import presence as presence_queries
 from chatapp.realtime import recovery_log
 from chatapp.timeutil import utcnow
-from tests.unit_support import bus, login, set_heartbeat_age, wire  # noqa: F401
+from tests.unit_support import bus, login, wire  # noqa: F401
 
 
 def logged(event, data, *, to=None, skip_sid=None) -> list:
@@ -161,40 +159,3 @@ def test_prune_drops_old_events_and_sessions_but_never_the_newest_offset(bus, ap
     assert db.session.scalars(select(RecoverySession.pid)).all() == ["pid-new"]
     logged("rooms:update", {"n": 4})
     assert recovery_log.last_offset() > newest  # offsets never start again
-
-
-# --- a shutdown's hand-off: parked presence ------------------------------------------------
-
-def park(bus, name: str, sid: str, pid: str):
-    """``name`` in room 1 on ``sid``, whose process shut down and parked it."""
-    user = login(bus, sid, name)
-    do_start_session(sid, pid)
-    do_join_room(sid, user.actor, 1)
-    persist_sessions([sid])
-    db.session.commit()
-    do_park_sockets([sid])
-    return user
-
-
-def test_a_parked_socket_is_taken_over_silently_when_its_session_resumes(bus):
-    ana = park(bus, "ana", "sid-a", "pid-a")
-    assert bus.events()[-2:] == ["room:user:joined", "rooms:update"]  # the join, before
-    bus.clear()
-    assert presence_queries.user_is_online(ana.actor.user_id)  # nobody was told otherwise
-
-    resumed = do_resume_session("sid-a2", "pid-a")
-    assert [room.id for room in resumed.rooms] == [1]
-    assert bus.events() == []  # to everyone else nothing happened
-    assert db.session.get(RoomPresence, ("sid-a2", 1)) is not None
-
-
-def test_a_parked_socket_nobody_resumes_is_announced_gone_when_its_placeholder_is_reaped(bus):
-    ana = park(bus, "ana", "sid-a", "pid-a")
-    bus.clear()
-    placeholder = db.session.get(Connection, "sid-a").process_id
-    assert placeholder != current_process_id()
-    set_heartbeat_age(placeholder, 3600)
-
-    assert do_reap_dead_processes(current_process_id()) == 1
-    assert bus.events() == ["room:user:left", "rooms:update", "user:offline"]
-    assert not presence_queries.user_is_online(ana.actor.user_id)

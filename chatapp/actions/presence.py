@@ -11,7 +11,6 @@ from sqlalchemy import delete, or_, select, update
 
 from chatapp.actions.event_viewers import do_note_viewers
 from chatapp.actions.recovery_sessions import persist_sessions
-from chatapp.cluster.process_registry import add_parked_process
 from chatapp.errors import NotMember
 from chatapp.extensions import db
 from chatapp.models import Connection, Room, RoomPresence, ServerProcess, User
@@ -165,18 +164,3 @@ def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
         db.session.execute(delete(ServerProcess).where(ServerProcess.id == process_id))
         db.session.commit()
     return cleared
-
-
-def do_park_sockets(sids: list[str]) -> None:
-    """Shutdown: the presence of these sockets (just closed, their sessions kept) moves to a
-    placeholder process row with a fresh heartbeat instead of being announced gone. A client
-    that resumes on a live process within ``PRESENCE_TIMEOUT`` takes its rows over silently
-    (to everyone else nothing happened: no N departures, then N arrivals, each replayed to
-    the N resuming sockets); the rows of those that do not are announced gone when the
-    placeholder's heartbeat goes stale and a live process reaps it, as after a crash."""
-    if not sids:
-        return
-    parked = add_parked_process()
-    db.session.execute(update(Connection).where(Connection.sid.in_(sids))
-                       .values(process_id=parked))
-    db.session.commit()

@@ -2,9 +2,8 @@
 
 Two cases, depending on whether the old socket's presence was already cleared:
 
-- **taken over**: its process died (SIGKILL, lost host), has not yet noticed that the link
-  was cut, or handed it off at a shutdown (its rows parked, see
-  :func:`chatapp.actions.presence.do_park_sockets`), so its presence rows are still there. They move to the new socket as they are:
+- **taken over**: its process died (SIGKILL, lost host) or has not yet noticed that the link
+  was cut, so its presence rows are still there. They move to the new socket as they are:
   to everyone else nothing happened (no left/joined announcements).
 - **restored**: it disconnected cleanly and was snapshotted (who, which rooms). The user is
   back online and re-enters each room it may still see (a ban in between keeps it out), with

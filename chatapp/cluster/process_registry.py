@@ -30,18 +30,6 @@ def current_process_id() -> str:
     return _process_id
 
 
-def add_parked_process() -> str:
-    """A placeholder row for the presence of sockets handed off at a shutdown (see
-    :func:`chatapp.actions.presence.do_park_sockets`). Nobody beats for it, so it goes stale
-    after ``PRESENCE_TIMEOUT`` and a live process reaps what is left. Its host name is no
-    host's, so no restarting process takes it for its own predecessor. Not committed."""
-    parked_id = f"{uuid.uuid4().hex[:24]}-parked"
-    db.session.add(ServerProcess(id=parked_id, hostname=f"parked:{_socket.gethostname()}"[:255],
-                                 pid=os.getpid(), heartbeat_at=utcnow()))
-    db.session.flush()
-    return parked_id
-
-
 def beat() -> bool:
     """Refresh this process's heartbeat. False if our row is gone or claimed: another process
     took us for dead (a long stall) and has already announced our sockets as gone."""
