@@ -21,6 +21,7 @@ from chatapp.observability import metrics
 from chatapp.observability.log_format import JsonFormatter, TextFormatter
 from chatapp.realtime.client_manager import (
     DeliveryCounting,
+    IndexedRooms,
     local_recipients,
     make_client_manager,
 )
@@ -158,10 +159,13 @@ def test_local_recipients_count_sockets_once_less_the_skipped():
 
 def test_the_counting_manager_sits_where_local_fan_out_happens():
     """A queue manager's own emit publishes; what it receives goes to the next class's emit,
-    which must be ours, just before python-socketio's Manager."""
+    which must be ours; below it only the room index (which emits nothing) and python-socketio's
+    Manager."""
     mro = type(make_client_manager("redis://127.0.0.1:1/0", "c")).__mro__
     assert mro.index(DeliveryCounting) == mro.index(socketio.PubSubManager) + 1
-    assert mro.index(socketio.Manager) == mro.index(DeliveryCounting) + 1
+    assert mro.index(IndexedRooms) == mro.index(DeliveryCounting) + 1
+    assert mro.index(socketio.Manager) == mro.index(IndexedRooms) + 1
+    assert "emit" not in vars(IndexedRooms)
     assert isinstance(make_client_manager(None, "c"), DeliveryCounting)
 
 
