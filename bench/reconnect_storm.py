@@ -7,6 +7,7 @@ and how long until every socket is logged in again, recovered or by its token.
 
     python3 bench/reconnect_storm.py --clients 2000
     python3 bench/reconnect_storm.py --clients 10000 --seconds 10   # the figure
+    python3 bench/reconnect_storm.py --clients 1000 --profile /tmp/storm.txt  # py-spy, on PyPI
 
 Needs tests/node_modules (scripts/setup.sh --dev). On a shared 2-core machine the load
 generator (N stock clients in one Node process) competes with the server: read the latency
@@ -83,7 +84,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=10, help="latency phase")
     parser.add_argument("--deadline", type=int, default=120, help="storm: give up after")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="record the restarted worker with py-spy (collapsed stacks) "
+                             "through the first half of the storm")
     args = parser.parse_args()
+    if args.profile and not (Path(sys.executable).parent / "py-spy").exists():
+        sys.exit("--profile needs py-spy in this virtual environment: pip install py-spy")
     port = free_port()
     work = Path(tempfile.mkdtemp(prefix="chat-storm-"))
     # serve.sh starts from an empty database: the restart must keep it, so it gets a URL.
@@ -111,6 +117,12 @@ def main() -> None:
         stopped = time.monotonic() - stopping
         server = start_server(port, env)
         up = time.monotonic() - stopping
+        if args.profile:
+            subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
+                              str(worker_of(server.pid)), "--duration",
+                              str(max(5, args.deadline // 2)), "--format", "raw",
+                              "--output", args.profile, "--nonblocking"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         storm = read_line(loadgen, "STORM ")
     finally:
         if loadgen.poll() is None:
