@@ -5,6 +5,7 @@ monkey.patch_all()  # before anything else is imported
 
 from chatapp import create_app  # noqa: E402
 from chatapp.cluster.jobs import ensure_presence_job, install_graceful_shutdown  # noqa: E402
+from chatapp.cluster.participant_flush import ensure_participant_flush  # noqa: E402
 from chatapp.cluster.reaction_flush import ensure_reaction_flush  # noqa: E402
 from chatapp.extensions import socketio  # noqa: E402
 from chatapp.observability.logs import log_startup  # noqa: E402
@@ -14,6 +15,7 @@ app = create_app()
 start_serving(app)
 ensure_presence_job(app)
 ensure_reaction_flush(app)
+ensure_participant_flush(app)
 install_graceful_shutdown(app)
 
 if __name__ == "__main__":

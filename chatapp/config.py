@@ -170,6 +170,9 @@ def load_config(instance_path: Path) -> dict:
         "RECOVERY_WINDOW": env_int("RECOVERY_WINDOW", 120),
         # How often each event's reaction counts go out as one ``reactions`` frame.
         "REACTION_FLUSH_SECONDS": env_float("REACTION_FLUSH_SECONDS", 0.5),
+        # How often each process sends what changed in its events' audiences
+        # (``participantsChanged`` to pages that asked for it, ``events:update`` to lobbies).
+        "PARTICIPANT_FLUSH_SECONDS": env_float("PARTICIPANT_FLUSH_SECONDS", 1.0),
         # The zone of the old live-event protocol's display times (``3:07 pm``).
         "EVENT_TIME_ZONE": env_zone("EVENT_TIME_ZONE", "UTC"),
         # The host app's JWTs (see chatapp/security/jwt_tokens.py): off unless a key is set.

@@ -15,7 +15,7 @@ from chatapp.models import Event, Room
 from chatapp.queries import events as event_queries
 from chatapp.queries import rooms as room_queries
 from chatapp.queries.message_views import event_message_views
-from chatapp.realtime import broadcast
+from chatapp.realtime import broadcast, event_participants
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.serializers import event_summary
@@ -45,25 +45,29 @@ def find_or_create_event(actor: Actor, event_id: str) -> Event:
 
 
 def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int | None,
-                  after: int | None = None) -> Event:
+                  after: int | None = None,
+                  updates: str = event_participants.EACH) -> Event:
     """Put socket ``sid`` in an event, leaving the one it was in (a socket is in at most one).
 
-    Emits ``userJoined`` to the event (only to this socket if the user was already there in
-    another tab), ``eventHistory`` to the socket and ``events:update`` to everyone. The
-    history is the latest ``HISTORY_LIMIT`` messages, or with ``after`` every message after
-    that id, in catch-up pages (:mod:`chatapp.actions.catch_up`), each its own
-    ``eventHistory``."""
+    Emits ``userJoined`` to the event's sockets that hear each arrival (only to this socket
+    if the user was already there in another tab), ``eventHistory`` to the socket, and at the
+    next flush ``participantsChanged`` to the event and ``events:update`` to everyone (see
+    :mod:`chatapp.realtime.event_participants`; ``updates`` is how this socket hears
+    arrivals from now on). The history is the latest ``HISTORY_LIMIT`` messages, or with
+    ``after`` every message after that id, in catch-up pages (:mod:`chatapp.actions.catch_up`),
+    each its own ``eventHistory``."""
     event = find_or_create_event(actor, event_id)
     authz.check_can_see(actor, event.room)
     if leaving_room_id is not None and leaving_room_id != event.room_id:
         do_leave_event(sid, actor, leaving_room_id)
     already_in, user_was_there = enter_room(sid, actor.user_id, event.room_id)
+    event_participants.listen(sid, event.room_id, updates)
     participants = event_queries.participants(event.room_id)
     do_note_viewers(event.id, len(participants), joined_user_id=actor.user_id)
     db.session.refresh(event)
     if not already_in:
-        broadcast.user_joined_event(event.room_id, actor.username, participants, utcnow(),
-                                    only_sid=sid if user_was_there else None)
+        event_participants.user_joined(event.room_id, actor.username, participants, utcnow(),
+                                       only_sid=sid if user_was_there else None)
     limit = current_app.config["HISTORY_LIMIT"]
     summary = event_summary(event, *event_queries.event_counts(event))
     if after is None:
@@ -74,7 +78,7 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
             broadcast.event_history(sid, page.messages, participants, summary,
                                     page.cursor_fields())
     if not already_in:
-        broadcast.events_update(summary)
+        event_participants.counts_changed(event.room_id)
     return event
 
 

@@ -28,7 +28,12 @@ from chatapp.models import (
 from chatapp.models.moderation import ROLE_MODERATOR
 from chatapp.models.presence import Connection, RoomPresence
 from chatapp.queries.moderation import event_id_of, sockets_of_user_in_room
-from chatapp.realtime import broadcast, moderation_broadcast, sidebar_broadcast
+from chatapp.realtime import (
+    broadcast,
+    event_participants,
+    moderation_broadcast,
+    sidebar_broadcast,
+)
 from chatapp.security import authz
 from chatapp.security.identity import Actor
 from chatapp.serializers import user_payload
@@ -98,9 +103,9 @@ def announce_removal(room: Room, user: User, sids: list[str], by: Actor, *, bann
     process holds them), tell the room and every socket of the user (kicked or banned), then
     announce the departure as a leave would (``room:user:left`` + ``rooms:update``, or
     ``userLeft`` + ``events:update``)."""
-    channel = broadcast.room_channel(room.id)
     for sid in sids:
-        broadcast.leave_channel_anywhere(sid, channel)
+        for channel in event_participants.event_room_channels(room.id):
+            broadcast.leave_channel_anywhere(sid, channel)
     moderation_broadcast.user_removed(room.id, event_id_of(room), user_payload(user), user_payload(by),
                            banned=banned, user_id=user.id, reason=reason)
     if sids:

@@ -18,8 +18,8 @@ from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.queries import events as event_queries
 from chatapp.queries import presence as presence_queries
 from chatapp.queries.users import wire_id_of
-from chatapp.realtime import broadcast
-from chatapp.serializers import event_summary, wire_user_id
+from chatapp.realtime import broadcast, event_participants
+from chatapp.serializers import wire_user_id
 from chatapp.timeutil import isoformat_z, utcnow
 
 
@@ -57,6 +57,12 @@ def enter_room(sid: str, user_id: int, room_id: int) -> tuple[bool, bool]:
     return socket_was_in, user_was_in
 
 
+def unsubscribe_room(sid: str, room_id: int) -> None:
+    """Take a socket of this process out of a room's channels (an event has two)."""
+    for channel in event_participants.event_room_channels(room_id):
+        broadcast.unsubscribe(sid, channel)
+
+
 def leave_room(sid: str, user_id: int, username: str, room: Room) -> None:
     """Take socket ``sid`` out of a room (committed), unsubscribe it and announce it; raise
     :class:`NotMember` if it was not there."""
@@ -70,7 +76,7 @@ def leave_room(sid: str, user_id: int, username: str, room: Room) -> None:
     db.session.flush()
     user_gone = not presence_queries.user_has_presence_in_room(user_id, room.id)
     db.session.commit()
-    broadcast.unsubscribe(sid, broadcast.room_channel(room.id))
+    unsubscribe_room(sid, room.id)
     announce_departure(room, user_id, username, user_gone=user_gone)
 
 
@@ -85,10 +91,10 @@ def announce_departure(room: Room, user_id: int, username: str, *, user_gone: bo
         event = event_queries.event_of_room(room.id)
         participants = event_queries.participants(room.id)
         if user_gone:
-            broadcast.user_left_event(room.id, username, participants, now)
+            event_participants.user_left(room.id, username, participants, now)
         if event is not None:
             do_note_viewers(event.id, len(participants))
-            broadcast.events_update(event_summary(event, *event_queries.event_counts(event)))
+            event_participants.counts_changed(room.id)
         return
     if user_gone:
         broadcast.room_user_left(room.id, wire_id_of(user_id), timestamp)
@@ -119,7 +125,7 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
         for room in rooms_of_socket(connection.sid):
             departures[(room.id, connection.user_id)] = room
             if unsubscribe:
-                broadcast.unsubscribe(connection.sid, broadcast.room_channel(room.id))
+                unsubscribe_room(connection.sid, room.id)
         if unsubscribe:
             broadcast.unsubscribe(connection.sid, broadcast.user_channel(connection.user_id))
     found = [c.sid for c in connections]

@@ -27,10 +27,10 @@ from chatapp.models import Connection, RecoverySession, Room, RoomPresence, User
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.queries import events as event_queries
 from chatapp.queries import presence as presence_queries
-from chatapp.realtime import broadcast
+from chatapp.realtime import broadcast, event_participants
 from chatapp.security import authz
 from chatapp.security.identity import Actor
-from chatapp.serializers import event_summary, user_payload
+from chatapp.serializers import user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 
 
@@ -112,11 +112,9 @@ def _re_enter(sid: str, actor: Actor, room: Room) -> None:
     only = sid if user_was_there else None
     if room.kind == ROOM_KIND_EVENT:
         participants = event_queries.participants(room.id)
-        broadcast.user_joined_event(room.id, actor.username, participants, utcnow(),
-                                    only_sid=only)
-        event = event_queries.event_of_room(room.id)
-        if event is not None:
-            broadcast.events_update(event_summary(event, *event_queries.event_counts(event)))
+        event_participants.user_joined(room.id, actor.username, participants, utcnow(),
+                                       only_sid=only)
+        event_participants.counts_changed(room.id)
         return
     broadcast.room_user_joined(room.id, user_payload(actor), isoformat_z(utcnow()),
                                only_sid=only)

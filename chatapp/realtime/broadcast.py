@@ -14,13 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
 from typing import Any
 
 from chatapp.extensions import socketio
 from chatapp.observability import metrics
 from chatapp.realtime import recovery_log
-from chatapp.serializers import event_times
 
 NAMESPACE = "/"
 
@@ -235,20 +233,6 @@ def user_offline(user_wire_id: str) -> None:
 
 
 # --- live events (docs/protocol.md, "B. Live events") -----------------------------------
-
-def user_joined_event(room_id: int, username: str, participants: list[str], moment: datetime,
-                      *, only_sid: str | None = None) -> None:
-    """``userJoined {user, participants, timestamp, isoTimestamp}`` (see
-    :func:`chatapp.serializers.event_times`)."""
-    payload = {"user": username, "participants": participants, **event_times(moment)}
-    send("userJoined", payload, to=only_sid or room_channel(room_id))
-
-
-def user_left_event(room_id: int, username: str, participants: list[str],
-                    moment: datetime) -> None:
-    send("userLeft", {"user": username, "participants": participants, **event_times(moment)},
-         to=room_channel(room_id))
-
 
 def event_history(sid: str, messages: list[dict], participants: list[str], event: dict,
                   cursor: dict | None = None) -> None:

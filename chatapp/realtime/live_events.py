@@ -13,11 +13,11 @@ from chatapp.actions.events import (
 )
 from chatapp.actions.messages import RoomRef, do_send_message
 from chatapp.actions.sessions import check_guest_name, do_login
-from chatapp.errors import AuthFailed, NotMember
+from chatapp.errors import AuthFailed, Invalid, NotMember
 from chatapp.models.event_status import LIVE
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.queries import events as event_queries
-from chatapp.realtime import broadcast
+from chatapp.realtime import broadcast, event_participants
 from chatapp.realtime.dispatch import ok
 from chatapp.realtime.socket_state import SocketState, state_of
 from chatapp.security.client_address import client_ip
@@ -42,6 +42,17 @@ def renamed(state: SocketState, username: object) -> bool:
     return username.strip() not in (state.guest_name_asked.strip(), state.actor.username)
 
 
+def check_participant_updates(value: object) -> str:
+    """How a socket hears arrivals (see :mod:`chatapp.realtime.event_participants`): each one
+    (the old protocol, the default) or ``batched``."""
+    if value is None:
+        return event_participants.EACH
+    if value not in event_participants.PARTICIPANT_UPDATES:
+        raise Invalid('participantUpdates must be "each" or "batched"',
+                      fields={"participantUpdates": "unknown mode"})
+    return value
+
+
 def in_event(state: SocketState) -> RoomRef:
     if state.event is not None and not broadcast.is_subscribed(
             request.sid, broadcast.room_channel(state.event.id)):
@@ -56,6 +67,7 @@ class LiveEventHandlers:
         data = require_object(data)
         event_id = check_event_id(data.get("eventId"))
         after = check_after(data.get("after"))  # catch up from a message id (ours)
+        updates = check_participant_updates(data.get("participantUpdates"))  # ours
         check_joinable(event_id)
         state = state_of(request.sid)
         if state.actor is None or renamed(state, data.get("username")):
@@ -75,7 +87,7 @@ class LiveEventHandlers:
             state.actor, state.guest_name_asked = result.actor, wanted
         leaving = state.event.id if state.event is not None else None
         event = do_join_event(request.sid, state.actor, event_id, leaving_room_id=leaving,
-                              after=after)
+                              after=after, updates=updates)
         state.event = RoomRef(event.room_id, ROOM_KIND_EVENT)
         return ok(eventId=event.id, user=state.actor.username)
 

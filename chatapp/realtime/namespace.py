@@ -101,7 +101,8 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
             else:
                 state.rooms[room.id] = RoomRef(room.id, ROOM_KIND_COMMUNITY)
         channels = [broadcast.room_channel(room.id) for room in resumed.rooms]
-        channels += restore_presence(sid, resumed.presence)
+        channels += restore_presence(sid, resumed.presence, [
+            room.id for room in resumed.rooms if room.kind == ROOM_KIND_EVENT])
         if resumed.actor is not None:
             channels.append(broadcast.user_channel(resumed.actor.user_id))
         recovery_log.replay(sid, handshake.pid, handshake.resume_after, channels,

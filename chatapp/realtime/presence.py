@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import request
 
 from chatapp.errors import Invalid
-from chatapp.realtime import broadcast
+from chatapp.realtime import broadcast, event_participants
 from chatapp.realtime.dispatch import ok
 from chatapp.realtime.socket_state import state_of
 from chatapp.validation import require_bool, require_object, require_user_ref
@@ -20,6 +20,7 @@ PRESENCE_EVENTS = {"presence:watch": "on_presence_watch"}
 # table a hostile client can grow.
 WATCH_MAX = 1000
 USER_PREFIX = broadcast.presence_channel("")
+EVENT_PREFIX = event_participants.each_arrival_channel("")  # type: ignore[arg-type]
 
 
 def subscribe_legacy(sid: str) -> None:
@@ -34,11 +35,19 @@ def presence_channels_of(sid: str) -> list[str]:
     return [name for name in broadcast.channels_of(sid) if name.startswith("presence:")]
 
 
-def restore_presence(sid: str, channels: list[str] | None) -> list[str]:
+def restore_presence(sid: str, channels: list[str] | None,
+                     event_room_ids: list[int] = ()) -> list[str]:
     """Put a resumed socket back in the presence channels it listened to (``None``: unknown,
-    it starts as a new socket does) and return them, for the replay to match."""
-    channels = [name for name in channels or [broadcast.PRESENCE_LEGACY]
-                if name.startswith("presence:")][:WATCH_MAX + 2]
+    it starts as a new socket does, hearing each arrival in its events) and return them, for
+    the replay to match. An event's arrival channel comes back only with the event itself
+    (``event_room_ids``: the events it resumed in, a ban meanwhile having removed one)."""
+    if channels is None:
+        channels = [broadcast.PRESENCE_LEGACY] + [
+            event_participants.each_arrival_channel(room_id) for room_id in event_room_ids]
+    allowed_events = {event_participants.each_arrival_channel(room_id)
+                      for room_id in event_room_ids}
+    channels = [name for name in channels if name.startswith("presence:") and (
+        not name.startswith(EVENT_PREFIX) or name in allowed_events)][:WATCH_MAX + 3]
     state = state_of(sid)
     for name in channels:
         broadcast.subscribe(sid, name)

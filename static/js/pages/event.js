@@ -34,6 +34,11 @@ let posting = null; // made once the composer exists (the status clock may ask i
 
 const participantsEl = document.getElementById("participants");
 const showParticipants = participantList(participantsEl, { me, canModerate });
+let present = new Set(); // the names shown, to which batched changes apply
+function setParticipants(names) {
+  present = new Set(names);
+  showParticipants(present);
+}
 const peopleError = document.getElementById("people-error");
 const typing = new TypingIndicator(document.getElementById("typing"));
 wireSideToggle();
@@ -121,7 +126,10 @@ const reads = readMarker(() => socket, { eventId }, () => posting.joined && Bool
 async function join({ reconnected }) {
   if (!me || posting.removed) return;
   const before = view.lastId;
-  if (!(await posting.join(() => request(socket, "joinEvent", { eventId })))) return;
+  // Arrivals and departures batched (participantsChanged, about once a second), not one
+  // frame with the whole list per person: what lets a large audience join at once.
+  const joining = { eventId, participantUpdates: "batched" };
+  if (!(await posting.join(() => request(socket, "joinEvent", joining)))) return;
   if (reconnected) await view.catchUpFrom(before);
   reads.seen();
 }
@@ -173,7 +181,7 @@ if (!me) loadStage();
 
 socket.on("eventHistory", (payload) => {
   view.addHistory(payload.messages || []);
-  if (payload.participants) showParticipants(payload.participants);
+  if (payload.participants) setParticipants(payload.participants);
   applySummary(payload.event);
   showViewers(payload.event, eventId);
   loadStage();
@@ -195,10 +203,18 @@ socket.on("messageDeleted", (payload) => {
   if (payload.eventId == null || payload.eventId === eventId) view.remove(payload.id);
 });
 
-socket.on("userJoined", (payload) => showParticipants(payload.participants));
+// Still heard when another tab of mine joins (the whole list), or from a server that does not
+// batch.
+socket.on("userJoined", (payload) => setParticipants(payload.participants));
 socket.on("userLeft", (payload) => {
   typing.clear(payload.user);
-  showParticipants(payload.participants);
+  setParticipants(payload.participants);
+});
+socket.on("participantsChanged", (payload) => {
+  if (payload.eventId !== eventId) return;
+  payload.left.forEach((name) => { present.delete(name); typing.clear(name); });
+  payload.joined.forEach((name) => present.add(name));
+  showParticipants(present);
 });
 
 socket.on("userTyping", (payload) => {
