@@ -13,8 +13,8 @@ straight to the TCP socket with a non-blocking ``send``:
   backlog in order. Per-socket order is therefore the order of ``send`` calls, as before.
 
 Memory is bounded per socket: when the backlog behind the frame being written passes
-``max_queued_bytes`` the client is
-disconnected and its TCP connection shut down (docs/deploy.md, ``SOCKET_MAX_QUEUED_BYTES``).
+``max_queued_bytes`` the client is disconnected and its TCP connection shut down
+(docs/deploy.md, ``SOCKET_MAX_QUEUED_BYTES``).
 A client that stops reading while its room is idle stops answering pings and is closed the
 same way by the ping timeout, so it never holds its connection open.
 """
@@ -68,6 +68,24 @@ class FramedSocket(eio_socket.Socket):
             return super().send(pkt)  # polling, or still upgrading: the stock queue
         if self.check_ping_timeout():
             self.write_frame(frame_of(pkt))
+
+    def check_ping_timeout(self) -> bool:
+        """As python-engineio's, but a client that missed its pong is closed in a greenlet of
+        its own, not inside the ``send`` that noticed: closing runs the disconnect handler,
+        which announces the departure to others, and when thousands go quiet at once some of
+        those are gone too; inline, disconnects nested inside each other's broadcasts until
+        Python's recursion limit (seen with 5,000 sockets in one event)."""
+        if self.closed:
+            return super().check_ping_timeout()  # raises, as the stock one does
+        last_ping = self.last_ping
+        if last_ping and time.time() - last_ping > self.server.ping_timeout:
+            if not self.closing and not getattr(self, "close_scheduled", False):
+                self.close_scheduled = True
+                self.server.logger.info("%s: Client is gone, closing socket", self.sid)
+                gevent.spawn(self.close, wait=False, abort=False,
+                             reason=self.server.reason.PING_TIMEOUT)
+            return False
+        return True
 
     def write_frame(self, frame: bytes) -> None:
         """Write ``frame`` now if nothing is waiting, else behind the backlog (never blocks)."""
