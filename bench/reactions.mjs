@@ -31,6 +31,9 @@ const batchMs = Number(args["batch-ms"] ?? 500);
 // Seconds of chat alone before the presses start: the same machine's latency without them.
 const quietSeconds = Number(args["quiet-seconds"] ?? 5);
 const EMOJI = ["👍", "❤️", "😂", "👏", "🎉", "😮"];
+// How the participants hear arrivals: "batched" as our pages ask (participantsChanged about
+// once a second), or "each" as the old front end does (userJoined with the whole list).
+const participantUpdates = args["participant-updates"] || "batched";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const ticks = () => serverPids.reduce((sum, pid) => {
@@ -47,13 +50,17 @@ function connect(i) {
   return new Promise((resolve, reject) => {
     const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false,
       timeout: 120000 });
-    const state = { socket, frames: 0, counted: 0 };
+    const state = { socket, frames: 0, counted: 0, presenceFrames: 0 };
     socket.on("reactions", (frame) => {
       state.frames += 1;
       state.counted += Object.values(frame.counts).reduce((a, b) => a + b, 0);
     });
+    for (const name of ["participantsChanged", "userJoined", "userLeft"]) {
+      socket.on(name, () => { state.presenceFrames += 1; });
+    }
+    const joining = { username: `viewer${i}`, eventId, participantUpdates };
     socket.on("connect", () => {
-      socket.timeout(60000).emit("joinEvent", { username: `viewer${i}`, eventId }, (err, ack) => {
+      socket.timeout(120000).emit("joinEvent", joining, (err, ack) => {
         if (err || !ack?.ok) reject(new Error(`join ${i}: ${err || JSON.stringify(ack)}`));
         else resolve(state);
       });
@@ -71,9 +78,12 @@ for (let i = 0; i < clients; i += 50) {  // in batches: the joins themselves fan
 }
 const joinSeconds = (Date.now() - started) / 1000;
 const joinCpu = serverPids.length ? (ticks() - joinTicks) / 100 / joinSeconds : NaN;
-console.log(`joined ${people.length} participants in ${joinSeconds.toFixed(1)} s ` +
-  `(server CPU ${joinCpu.toFixed(2)} cores meanwhile)`);
 await sleep(2000); // let the join announcements drain
+const presenceFrames = people.reduce((sum, p) => sum + p.presenceFrames, 0);
+console.log(`joined ${people.length} participants (${participantUpdates} participant updates) ` +
+  `in ${joinSeconds.toFixed(1)} s (server CPU ${joinCpu.toFixed(2)} cores meanwhile); ` +
+  `arrival frames received: ${presenceFrames} in all, ` +
+  `${(presenceFrames / people.length).toFixed(1)} per participant`);
 people.forEach((p) => { p.frames = 0; p.counted = 0; });
 
 // Chat latency: each chatter sends one message a second and times its own newMessage

@@ -3,7 +3,9 @@
 # temporary folder, rate limits off so that hundreds of guests from one address may join),
 # then bench/reactions.mjs against it. Prints the load generator's figures.
 #
-#   bench/reactions.sh [clients] [presses/s each] [seconds] [batch ms]   # defaults 5000 10 30 500
+#   bench/reactions.sh [clients] [presses/s each] [seconds] [batch ms] [each|batched]
+#   # defaults 5000 10 30 500 batched (how participants hear arrivals: as our pages, or as the
+#   # old front end, which hears every arrival with the whole list)
 #
 # Before the presses, 5 s of chat alone give the same machine's latency without them.
 #
@@ -11,7 +13,7 @@
 # (e.g. 500 10 20): the load generator shares the CPU with the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-clients="${1:-5000}" rate="${2:-10}" seconds="${3:-30}" batch="${4:-500}"
+clients="${1:-5000}" rate="${2:-10}" seconds="${3:-30}" batch="${4:-500}" updates="${5:-batched}"
 work="$(mktemp -d /tmp/chat-reactions.XXXXXX)"
 port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export DATABASE_URL="sqlite:///$work/bench.sqlite3" SECRET_KEY=bench RATE_LIMITS_ENABLED=false
@@ -27,7 +29,8 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/health" >/dev/null 
 worker="$(pgrep -P "$server" | head -1)"
 ulimit -n 65536 2>/dev/null || true
 node bench/reactions.mjs --url "http://127.0.0.1:$port" --clients "$clients" --rate "$rate" \
-  --seconds "$seconds" --chatters 5 --server-pid "$worker" --batch-ms "$batch"
+  --seconds "$seconds" --chatters 5 --server-pid "$worker" --batch-ms "$batch" \
+  --participant-updates "$updates"
 # The server's own time per handled event (mean of chat_socket_handler_seconds), by event:
 # what the server spends, apart from waiting for the CPU the load generator shares.
 curl -fs "http://127.0.0.1:$port/metrics" | awk -F'[{}" ]+' '
@@ -36,4 +39,6 @@ curl -fs "http://127.0.0.1:$port/metrics" | awk -F'[{}" ]+' '
   END { for (e in seen) if (v[e, "count"] > 0)
     printf "server handler %s: %d handled, mean %.2f ms\n", e, v[e, "count"],
            1000 * v[e, "sum"] / v[e, "count"] }' || true
-grep -iE "error|traceback" "$work/server.log" | head -5 || true
+# Anything the server logged as an error, and the first traceback in full.
+grep -ciE "error|traceback" "$work/server.log" | sed 's/^/server log lines with errors: /' || true
+grep -m1 -A40 "^Traceback" "$work/server.log" || true
