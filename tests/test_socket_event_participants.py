@@ -150,3 +150,19 @@ def test_each_socket_resumes_hearing_arrivals_as_it_asked(server, link, connect,
     finally:
         for client in (page_again, old_again, page, old):
             client.close()
+
+
+def test_an_audience_by_name_is_not_told_who_went_offline(connect, unique):
+    """user:offline is the community protocol's, sent to all its clients; a live-event
+    client (a guest by name through joinEvent) never got it from the old server, and an
+    audience of N leaving would cost N^2 frames."""
+    eid = unique("ev")
+    viewer, community, leaver = connect(), connect(), connect()
+    join_event(viewer, eid, unique("viewer"))
+    community.login(unique("cat"))
+    leaver.login(unique("leo"))
+    leaver_id = leaver.user["userId"]
+    leaver.close()
+    community.wait_for("user:offline", lambda d: d["userId"] == leaver_id)
+    settle()
+    assert viewer.received("user:offline") == []

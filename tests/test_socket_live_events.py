@@ -169,13 +169,15 @@ def test_join_event_under_another_name_on_the_same_socket_acts_under_it(connect,
     eid, ana, ben = unique("ev"), connect(), connect()
     old, new = unique("ana"), unique("anna")
     join_event(ana, eid, old), join_event(ben, eid, unique("ben"))
+    lobby = connect()  # a community client: hears user:offline (the audience does not)
+    lobby.login(unique("cat"))
     old_id = ana.user["userId"]
     assert ana.call("leaveEvent")["ok"]
     ack = ana.call("joinEvent", {"username": new, "eventId": eid})
     assert ack["ok"] and ack["user"] == new, ack
     joined = ben.wait_for("userJoined", lambda d: d["user"] == new)
     assert old not in joined["participants"]
-    ben.wait_for("user:offline", lambda d: d["userId"] == old_id)  # with its only socket
+    lobby.wait_for("user:offline", lambda d: d["userId"] == old_id)  # with its only socket
     assert say(ana, "under my new name")["username"] == new
     assert ben.wait_for("newMessage")["username"] == new
     # The name it was given (and asked for) is no new name: no new identity.

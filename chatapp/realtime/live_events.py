@@ -85,6 +85,10 @@ class LiveEventHandlers:
                 state.rooms.clear()  # the old identity left them
                 state.event = None
             state.actor, state.guest_name_asked = result.actor, wanted
+            # A live-event client: the old live-event server never told it who went offline
+            # (protocol A's user:offline / user:status:update, sent to every community
+            # client). Without this, each of an audience of N leaving cost N frames.
+            broadcast.unsubscribe(request.sid, broadcast.PRESENCE_LEGACY)
         leaving = state.event.id if state.event is not None else None
         event = do_join_event(request.sid, state.actor, event_id, leaving_room_id=leaving,
                               after=after, updates=updates)
