@@ -1,10 +1,9 @@
 """An Engine.IO socket that writes WebSocket frames itself, without a writer greenlet.
 
-python-engineio's stock socket puts every packet in a per-socket queue that a writer greenlet
-drains, encoding and framing each packet again for each recipient and making one system call
-per frame. :class:`FramedSocket` keeps the stock socket's behaviour for the polling transport
-and, once a socket speaks WebSocket, sends the packet's shared frame (:func:`frame_of`)
-straight to the TCP socket with a non-blocking ``send``:
+python-engineio's stock socket queues every packet for a writer greenlet, which encodes and
+frames it again for each recipient, one system call per frame. :class:`FramedSocket` keeps the
+stock behaviour for polling and, once a socket speaks WebSocket, sends the packet's shared frame
+(:func:`frame_of`) straight to the TCP socket with a non-blocking ``send``:
 
 - nothing waiting for this socket: the frame goes to the kernel at once, in the emitter's
   greenlet (no queue, no greenlet switch);
@@ -12,11 +11,9 @@ straight to the TCP socket with a non-blocking ``send``:
   in :attr:`pending`, and one drain greenlet, alive only while there is a backlog, writes the
   backlog in order. Per-socket order is therefore the order of ``send`` calls, as before.
 
-Memory is bounded per socket: when the backlog behind the frame being written passes
-``max_queued_bytes`` the client is disconnected and its TCP connection shut down
-(docs/deploy.md, ``SOCKET_MAX_QUEUED_BYTES``).
-A client that stops reading while its room is idle stops answering pings and is closed the
-same way by the ping timeout, so it never holds its connection open.
+Memory is bounded per socket: past ``max_queued_bytes`` of backlog the client is disconnected
+and its TCP connection shut down (docs/deploy.md, ``SOCKET_MAX_QUEUED_BYTES``); a client that
+stops reading while its room is idle stops answering pings and is closed by the ping timeout.
 """
 from __future__ import annotations
 
@@ -71,10 +68,8 @@ class FramedSocket(eio_socket.Socket):
 
     def check_ping_timeout(self) -> bool:
         """As python-engineio's, but a client that missed its pong is closed in a greenlet of
-        its own, not inside the ``send`` that noticed: closing runs the disconnect handler,
-        which announces the departure to others, and when thousands go quiet at once some of
-        those are gone too; inline, disconnects nested inside each other's broadcasts until
-        Python's recursion limit (seen with 5,000 sockets in one event)."""
+        its own: closing runs the disconnect handler, whose announcement reaches others gone
+        quiet too; inline, thousands of such closes nested until the recursion limit."""
         if self.closed:
             return super().check_ping_timeout()  # raises, as the stock one does
         last_ping = self.last_ping
@@ -238,8 +233,7 @@ class FramedSocket(eio_socket.Socket):
         try:
             self.read_loop(ws)
         finally:
-            # The client left (or its connection broke): end the session if we have not
-            # already, and make sure the connection is cut either way.
+            # The client left (or its connection broke): end the session, cut the connection.
             self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
             self.abort()
         return []
@@ -264,8 +258,8 @@ class FramedSocket(eio_socket.Socket):
 
     def go_direct(self, tcp: Any) -> None:
         """Switch to direct writes, first moving what waits in the stock queue (the OPEN
-        packet, or what was sent during an upgrade) to the wire, in order. Nothing here yields
-        to another greenlet, so no packet can overtake them."""
+        packet, or what was sent during an upgrade) to the wire, in order (nothing here
+        yields, so no packet can overtake them)."""
         self.tcp = tcp
         while not self.queue.empty():
             pkt = self.queue.get(block=False)
@@ -279,8 +273,7 @@ class FramedSocket(eio_socket.Socket):
             self.shutdown_tcp()
 
     def receive_frame(self, ws: Any) -> Any:
-        data = ws.wait()
-        if data and len(data) > self.server.max_http_buffer_size:
+        if (data := ws.wait()) and len(data) > self.server.max_http_buffer_size:
             raise ValueError("packet is too large")
         return data
 
