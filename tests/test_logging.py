@@ -11,6 +11,7 @@ import time
 import pytest
 import requests
 
+from chatapp.observability import logs
 from tests.conftest import server_env
 from tests.e2e_support import api_get, login, new_room, send, uid
 from tests.helpers import ServerProcess, free_port
@@ -130,3 +131,19 @@ def test_metrics_are_served_on_the_internal_address_only(server):
     assert "chat_http_responses_total" in response.text
     assert requests.get(server.metrics_url.replace("/metrics", "/other"),
                         timeout=10).status_code == 404
+
+
+def test_a_flood_of_rate_limited_refusals_is_a_few_log_lines(caplog):
+    """Each refusal is counted in the metrics; the log gets at most 30 lines a minute of
+    rate_limited ones, and the next line says how many were held back."""
+    budget = logs.LineBudget(per_minute=30)
+    taken = [budget.take(now=100.0) for _ in range(1000)]
+    assert taken[:30] == [0] * 30 and taken[30:] == [None] * 970
+    assert budget.take(now=161.0) == 970  # a new minute: the first line counts the rest
+    with caplog.at_level("WARNING", logger="chatapp.refusals"):
+        for _ in range(200):
+            logs.log_refusal("socket", "react", "rate_limited")
+        logs.log_refusal("socket", "room:message", "forbidden")  # other codes: every one
+    lines = [r.getMessage() for r in caplog.records if r.name == "chatapp.refusals"]
+    assert len([line for line in lines if "rate_limited" in line]) <= 30
+    assert lines[-1] == "refused socket room:message: forbidden"

@@ -205,3 +205,15 @@ def test_an_event_named_disconnect_does_not_log_the_socket_out(connect, unique, 
     assert watcher.received("room:user:left", lambda d: d["roomId"] == room) == []
     fresh = noisy.call("room:message", {"roomId": room, "message": "still here"})
     assert fresh["ok"], fresh
+
+
+def test_a_refusal_is_sent_but_not_logged_for_replay(connect, unique):
+    """The "error" event answers one request of one socket: there is nothing to catch up on
+    after a reconnect, and logging it cost a database write per refused request."""
+    ana = login(connect, unique("ana"))
+    before = len(ana.offsets)
+    for _ in range(3):
+        ana.call("user:status", {"status": 5})
+    settle()
+    assert len(ana.received("error")) == 3
+    assert len(ana.offsets) == before  # no offset: not in the recovery log

@@ -130,10 +130,43 @@ def refusal_level(code: str) -> int:
     return logging.WARNING if code in WARNING_CODES else logging.INFO
 
 
+class LineBudget:
+    """At most ``per_minute`` lines a minute per process, what is held back counted into the
+    next line: a client flooding past a rate limit must not make the server write a log line
+    per refusal (seen: 14,816 lines in a minute of the 5,000-person reaction benchmark)."""
+
+    def __init__(self, per_minute: int = 30) -> None:
+        self.per_minute = per_minute
+        self.window_start, self.lines, self.held = float("-inf"), 0, 0
+
+    def take(self, now: float | None = None) -> int | None:
+        """None: hold this line back; else how many were held back before it."""
+        now = time.monotonic() if now is None else now
+        if now - self.window_start >= 60:
+            self.window_start, self.lines = now, 0
+        if self.lines >= self.per_minute:
+            self.held += 1
+            return None
+        self.lines += 1
+        held, self.held = self.held, 0
+        return held
+
+
+_rate_limited_lines = LineBudget()
+
+
 def log_refusal(transport: str, where: str, code: str) -> None:
     """One line per refused request: the code and where (socket event or HTTP path); never the
-    payload or the message, which may quote what the user wrote."""
-    refusal_log.log(refusal_level(code), "refused %s %s: %s", transport, where, code,
+    payload or the message, which may quote what the user wrote. ``rate_limited`` refusals,
+    which come in floods by nature, within a :class:`LineBudget` (every one is counted in
+    ``chat_refusals_total`` all the same)."""
+    more = ""
+    if code == "rate_limited":
+        held = _rate_limited_lines.take()
+        if held is None:
+            return
+        more = f" ({held} more rate_limited refusals not logged)" if held else ""
+    refusal_log.log(refusal_level(code), "refused %s %s: %s%s", transport, where, code, more,
                     extra={"transport": transport, "where": where, "code": code})
 
 

@@ -111,6 +111,12 @@ def checked_arguments(event: str, args: tuple) -> tuple:
 
 
 def refuse(event: str, error: ChatError, *, code: str | None = None) -> dict | None:
+    return refuse_socket(request.sid, event, error, code=code)
+
+
+def refuse_socket(sid: str, event: str, error: ChatError, *,
+                  code: str | None = None) -> dict | None:
+    """As :func:`refuse`, for a socket named outright (a fast path has no request context)."""
     body = error.to_dict()
     if code:
         body["code"] = code
@@ -119,5 +125,5 @@ def refuse(event: str, error: ChatError, *, code: str | None = None) -> dict | N
         logs.log_refusal("socket", event, body["code"])
     if event in ("connect", "disconnect"):
         return None
-    broadcast.refusal(request.sid, event, body)
+    broadcast.refusal(sid, event, body)
     return {"ok": False, "error": body}

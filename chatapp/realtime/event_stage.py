@@ -18,11 +18,11 @@ from chatapp.actions.event_questions import (
 )
 from chatapp.actions.event_reactions import do_react
 from chatapp.actions.event_stage_access import check_event_visible, is_staff
-from chatapp.errors import ChatError, NotLoggedIn, NotMember
+from chatapp.errors import ChatError, NotLoggedIn, NotMember, RateLimited
 from chatapp.queries.events import event_of_room
 from chatapp.queries.stage_view import announcement_view, polls_view, questions_view
 from chatapp.realtime import broadcast
-from chatapp.realtime.dispatch import ok
+from chatapp.realtime.dispatch import ok, refuse_socket
 from chatapp.realtime.live_events import in_event
 from chatapp.realtime.socket_state import peek_state, state_of
 from chatapp.security.identity import Actor
@@ -169,6 +169,11 @@ class ReactionHandlers:
             return None
         try:
             do_react(state.actor, room_id, event_id, *arguments)
+        except RateLimited as error:
+            # Refused here, not again on the ordinary path: once a server falls behind,
+            # presses arrive bunched and refusals come by the thousand, each ten times the
+            # cost of a press taken the slow way.
+            return refuse_socket(sid, "react", error)
         except ChatError:
             return None
         return ok()

@@ -43,8 +43,11 @@ log = logging.getLogger(__name__)
 # a sidebar that missed "room:activity" resyncs its badges when it watches again; a missed
 # "reactions" frame is a moment gone (replayed, a reconnect would burst with stale floaters).
 # (The flush loop runs without an app context, so it was never logged; this says so.)
+# A refusal ("error", to the one socket whose request it answers) is no state to catch up
+# on, and logged it cost a database write per refused packet: a client flooding past a rate
+# limit made the server write as fast as it refused.
 VOLATILE_EVENTS = frozenset({"user:typing", "userTyping", "user:typing:private",
-                             "room:activity", "reactions"})
+                             "room:activity", "reactions", "error"})
 HOLD_SECONDS = 30.0  # how long a resumed socket filters out events its replay covered
 
 _order = threading.RLock()
