@@ -1,6 +1,11 @@
 """The default namespace: both wire protocols live on ``/`` (their event names do not collide)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import gevent
+import gevent.lock
 from flask import request, session
 
 from chatapp.actions.messages import RoomRef
@@ -46,6 +51,29 @@ NOT_RESUMABLE = frozenset({"server disconnect", "client disconnect"})
 
 # Shutdown: the sockets closed by hand_off_every_socket, cleared together afterwards.
 _handing_off: list[str] | None = None
+# Departures in progress at once: a few (they wait on PostgreSQL), never thousands.
+_departures = gevent.lock.BoundedSemaphore(4)
+_departing: set = set()  # the greenlets holding a turn
+
+
+@contextmanager
+def departure_turn() -> Iterator[None]:
+    """A turn to clear a departed socket, after a turn of the event loop (a timer, not a bare
+    switch). When thousands of connections end at once (the end of a talk) every reader gets
+    here in the same turn of the loop; they used to run their departures back to back, tens
+    of seconds in which no timer fired, not even the one that tells gunicorn's arbiter the
+    worker is alive (it killed the worker: WORKER TIMEOUT, every socket dropped)."""
+    me = gevent.getcurrent()
+    if me in _departing:  # a departure that closed another socket already has a turn
+        yield
+        return
+    with _departures:
+        _departing.add(me)
+        try:
+            gevent.sleep(0.001)
+            yield
+        finally:
+            _departing.discard(me)
 
 
 class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
@@ -117,13 +145,14 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
             if _handing_off is not None:
                 _handing_off.append(sid)
                 return
-            if recovery_log.pid_of(sid) is not None:
-                if reason in NOT_RESUMABLE and not shutting_down():
-                    do_end_session(sid)  # logged out, kicked or closed by the client
-                else:
-                    do_keep_session(sid, state_of(sid).guest_name_asked,
-                                    presence_channels_of(sid))
-            do_remove_socket(sid)
+            with departure_turn():
+                if recovery_log.pid_of(sid) is not None:
+                    if reason in NOT_RESUMABLE and not shutting_down():
+                        do_end_session(sid)  # logged out, kicked or closed by the client
+                    else:
+                        do_keep_session(sid, state_of(sid).guest_name_asked,
+                                        presence_channels_of(sid))
+                do_remove_socket(sid)
         finally:
             recovery_log.forget_socket(sid)
             take_handshake(sid)
