@@ -53,7 +53,7 @@ def test_recovery_off_sends_events_as_they_are(bus, app):
 def test_an_event_to_one_socket_is_logged_for_its_session(bus):
     recovery_log.register_socket("sid-a", "pid-a")
     try:
-        logged("error", {"code": "invalid"}, to="sid-a")
+        logged("user:session", {"username": "ana"}, to="sid-a")
         logged("user:online", {"userId": "1"}, skip_sid="sid-a")
         rows = db.session.execute(select(RecoveryEvent.channel, RecoveryEvent.skip_session)
                                   .order_by(RecoveryEvent.id)).all()
@@ -70,14 +70,14 @@ def test_replay_sends_what_the_session_missed_in_order_and_holds_the_rest(bus):
         logged("room:message:new", {"n": 2}, to="room:2")  # not one of its rooms
         logged("rooms:update", {"n": 3})
         logged("user:online", {"n": 4}, skip_sid="sid-a")  # left out of it
-        logged("error", {"n": 5}, to="sid-a")
+        logged("user:session", {"n": 5}, to="sid-a")
         recovery_log.hold("sid-b")
         sent = []
         count = recovery_log.replay("sid-b", "pid-a", start, ["room:1", "user:7"],
                                     lambda event, data, offset: sent.append((event, data)))
         assert count == 3
         assert sent == [("room:message:new", {"n": 1}), ("rooms:update", {"n": 3}),
-                        ("error", {"n": 5})]
+                        ("user:session", {"n": 5})]
         end = recovery_log.last_offset()
         # Live copies of what the replay covered are dropped for it; newer ones go through.
         assert recovery_log.skipped_sids(({"n": 1}, str(end))) == ["sid-b"]

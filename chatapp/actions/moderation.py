@@ -27,6 +27,7 @@ from chatapp.models import (
 )
 from chatapp.models.moderation import ROLE_MODERATOR
 from chatapp.models.presence import Connection, RoomPresence
+from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.queries.moderation import event_id_of, sockets_of_user_in_room
 from chatapp.realtime import (
     broadcast,
@@ -104,7 +105,8 @@ def announce_removal(room: Room, user: User, sids: list[str], by: Actor, *, bann
     announce the departure as a leave would (``room:user:left`` + ``rooms:update``, or
     ``userLeft`` + ``events:update``)."""
     for sid in sids:
-        for channel in event_participants.event_room_channels(room.id):
+        for channel in event_participants.channels_of_room(
+                room.id, is_event=room.kind == ROOM_KIND_EVENT):
             broadcast.leave_channel_anywhere(sid, channel)
     moderation_broadcast.user_removed(room.id, event_id_of(room), user_payload(user), user_payload(by),
                            banned=banned, user_id=user.id, reason=reason)

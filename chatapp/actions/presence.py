@@ -57,9 +57,10 @@ def enter_room(sid: str, user_id: int, room_id: int) -> tuple[bool, bool]:
     return socket_was_in, user_was_in
 
 
-def unsubscribe_room(sid: str, room_id: int) -> None:
+def unsubscribe_room(sid: str, room: Room) -> None:
     """Take a socket of this process out of a room's channels (an event has two)."""
-    for channel in event_participants.event_room_channels(room_id):
+    for channel in event_participants.channels_of_room(
+            room.id, is_event=room.kind == ROOM_KIND_EVENT):
         broadcast.unsubscribe(sid, channel)
 
 
@@ -76,7 +77,7 @@ def leave_room(sid: str, user_id: int, username: str, room: Room) -> None:
     db.session.flush()
     user_gone = not presence_queries.user_has_presence_in_room(user_id, room.id)
     db.session.commit()
-    unsubscribe_room(sid, room.id)
+    unsubscribe_room(sid, room)
     announce_departure(room, user_id, username, user_gone=user_gone)
 
 
@@ -125,7 +126,7 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
         for room in rooms_of_socket(connection.sid):
             departures[(room.id, connection.user_id)] = room
             if unsubscribe:
-                unsubscribe_room(connection.sid, room.id)
+                unsubscribe_room(connection.sid, room)
         if unsubscribe:
             broadcast.unsubscribe(connection.sid, broadcast.user_channel(connection.user_id))
     found = [c.sid for c in connections]

@@ -44,9 +44,12 @@ def listen(sid: str, room_id: int, updates: str) -> None:
         broadcast.unsubscribe(sid, each_arrival_channel(room_id))
 
 
-def event_room_channels(room_id: int) -> tuple[str, str]:
-    """Every channel a socket in this event may be in: to take it out of all of them."""
-    return broadcast.room_channel(room_id), each_arrival_channel(room_id)
+def channels_of_room(room_id: int, *, is_event: bool) -> tuple[str, ...]:
+    """Every channel a socket in this room may be in (an event has two), to take it out of
+    all of them."""
+    if is_event:
+        return broadcast.room_channel(room_id), each_arrival_channel(room_id)
+    return (broadcast.room_channel(room_id),)
 
 
 def user_joined(room_id: int, username: str, participants: list[str], moment: datetime,
