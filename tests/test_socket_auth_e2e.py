@@ -22,8 +22,9 @@ def start_server(tmp_path_factory, **env: str) -> ServerProcess:
 
 @pytest.fixture(scope="module")
 def expiring_server(tmp_path_factory):
-    """Account tokens live one second here."""
-    proc = start_server(tmp_path_factory, TOKEN_MAX_AGE="1")
+    """Account tokens live three seconds here (one was too short: a token's expiry has
+    whole-second precision, so it could lapse before the test's first use of it)."""
+    proc = start_server(tmp_path_factory, TOKEN_MAX_AGE="3")
     yield proc
     proc.stop()
 
@@ -97,7 +98,7 @@ def test_an_account_token_in_the_handshake_identifies_the_socket(server, connect
 @pytest.mark.parametrize("how", ["user:login", "handshake"])
 def test_an_expired_account_token_is_refused(expiring_server, connect, unique, how):
     token, _ = account(expiring_server, unique("old"))
-    time.sleep(2.2)
+    time.sleep(4.2)
     if how == "handshake":
         client = connect(expiring_server.url, auth={"token": token})
     else:
