@@ -4,6 +4,7 @@
     python3 bench/perf.py            # the default set (a few minutes)
     python3 bench/perf.py --full     # plus 10,000 idle logged-in sockets (KiB/conn)
     python3 bench/perf.py --repeat 3 --only fanout-max
+    python3 bench/perf.py --full --cpus 0:1-8   # a machine with cores to spare (see --help)
 
 Runs ``../shared/bench/compare.sh`` (the load generator and the Node peer, maintained outside
 this repository; ``BENCH_DIR`` points elsewhere) once per scenario, this server (bench/serve.sh:
@@ -69,10 +70,22 @@ def bench_dir() -> Path:
     return copy
 
 
-def run(bench: Path, name: str, loadgen: list[str], repeat: int, port: int) -> dict:
-    command = [str(bench / "compare.sh"), "--pin", "--repeat", str(repeat),
-               "--a-cmd", f"exec {SERVE}", "--a-port", str(port), "--a-name", "this-server",
-               "--", *loadgen]
+def run(bench: Path, name: str, loadgen: list[str], repeat: int, port: int,
+        cpus: str | None, procs: int) -> dict:
+    if cpus:
+        # compare.sh's --pin gives the load generator one core, which the peer saturates: on a
+        # machine with cores to spare, each server pins itself to one core and the load
+        # generator (compare.sh and its children inherit the affinity) spreads over the rest.
+        server_cpu, loadgen_cpus = cpus.split(":")
+        command = ["taskset", "-c", loadgen_cpus, str(bench / "compare.sh"),
+                   "--a-cmd", f"exec taskset -c {server_cpu} {SERVE}",
+                   "--b-cmd", f"cd '{bench}/peer' && exec taskset -c {server_cpu} node server.js",
+                   "--b-port", "4000", "--b-name", "node-peer"]
+        loadgen = [*loadgen, "--procs", str(procs)]
+    else:
+        command = [str(bench / "compare.sh"), "--pin", "--a-cmd", f"exec {SERVE}"]
+    command += ["--repeat", str(repeat), "--a-port", str(port), "--a-name", "this-server",
+                "--", *loadgen]
     print(f"[perf] {name}: {' '.join(loadgen)}", file=sys.stderr, flush=True)
     done = subprocess.run(command, cwd=bench, capture_output=True, text=True)
     for line in reversed(done.stdout.splitlines()):
@@ -96,6 +109,11 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also 10,000 idle sockets")
     parser.add_argument("--only", action="append", help="run only this scenario (repeatable)")
     parser.add_argument("--port", type=int, default=5650)
+    parser.add_argument("--cpus", metavar="SERVER:LOADGEN",
+                        help="e.g. 0:1-8: each server on CPU 0, the load generator on 1-8 "
+                             "(default: compare.sh --pin, server on CPU 0, load generator on 1)")
+    parser.add_argument("--procs", type=int, default=8,
+                        help="load generator processes with --cpus (default 8)")
     args = parser.parse_args()
     scenarios = {**SCENARIOS, **(FULL if args.full else {})}
     if args.only:
@@ -103,7 +121,7 @@ def main() -> None:
     bench = bench_dir()
     rows = []
     for name, (loadgen, metrics) in scenarios.items():
-        results = run(bench, name, loadgen, args.repeat, args.port)
+        results = run(bench, name, loadgen, args.repeat, args.port, args.cpus, args.procs)
         for key, label, target in metrics:
             metric = results.get(key, {})
             rows.append((label, metric.get("a"), metric.get("b"), metric.get("ratio"), target))

@@ -7,6 +7,12 @@
 //        --seconds 20 --chatters 5 --server-pid 1234
 //
 // Uses the stock socket.io-client of tests/node_modules (cd tests && npm ci).
+//
+// --procs K splits the participants over K processes (this one and K-1 children that it
+// forks): one Node process cannot read 5,000 participants' frames and send their presses on
+// a machine with cores to spare, and the load generator must not be what limits the run.
+// The children join, press and count their own participants; this one chats, times and sums.
+import { fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -34,6 +40,12 @@ const EMOJI = ["👍", "❤️", "😂", "👏", "🎉", "😮"];
 // How the participants hear arrivals: "batched" as our pages ask (participantsChanged about
 // once a second), or "each" as the old front end does (userJoined with the whole list).
 const participantUpdates = args["participant-updates"] || "batched";
+const procs = Math.max(1, Number(args.procs || 1));
+const child = args.child != null ? Number(args.child) : null;  // this process's slice, if a child
+// Participants [first, last) are this process's.
+const slice = child ?? 0;
+const first = Math.floor((clients * slice) / procs);
+const last = Math.floor((clients * (slice + 1)) / procs);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const ticks = () => serverPids.reduce((sum, pid) => {
@@ -69,21 +81,83 @@ function connect(i) {
   });
 }
 
+async function joinSlice() {
+  const joined = [];
+  for (let i = first; i < last; i += 50) {  // in batches: the joins themselves fan out
+    const size = Math.min(50, last - i);
+    joined.push(...await Promise.all(Array.from({ length: size }, (_, k) => connect(i + k))));
+  }
+  return joined;
+}
+
+// Sends this process's share of the presses for `seconds`: every 10 ms a slice of its
+// participants sends one press each, or (batched) the presses of their last `batchMs` in one.
+async function press(people, seconds) {
+  const count = batchMs > 0 ? Math.max(1, Math.round((rate * batchMs) / 1000)) : 1;
+  const perTick = (people.length * rate) / count / 100;
+  const ownBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  let owed = 0, next = 0, packets = 0, presses = 0;
+  const presser = setInterval(() => {
+    owed += perTick;
+    while (owed >= 1) {
+      const p = people[next];
+      next = (next + 1) % people.length;
+      const emoji = EMOJI[packets % EMOJI.length];
+      p.socket.emit("react", count > 1 ? { emoji, count } : { emoji }); // no ack, as pages do
+      presses += count;
+      packets += 1;
+      owed -= 1;
+    }
+  }, 10);
+  while (performance.now() < end) await sleep(200);
+  clearInterval(presser);
+  const elapsed = (performance.now() - t0) / 1000;
+  const own = process.cpuUsage(ownBefore);
+  loopDelay.disable();
+  return { presses, packets, count, elapsed, cpu: (own.user + own.system) / 1e6,
+    lagP99: loopDelay.percentile(99) / 1e6, lagMax: loopDelay.max / 1e6 };
+}
+
+if (child != null) {  // a child: join, say so, press when told, report what its people heard
+  const people = await joinSlice();
+  process.send({ joined: people.length,
+    presenceFrames: people.reduce((sum, p) => sum + p.presenceFrames, 0) });
+  const { seconds: pressSeconds } = await new Promise((r) => process.once("message", r));
+  people.forEach((p) => { p.frames = 0; p.counted = 0; });
+  const pressed = await press(people, pressSeconds);
+  await sleep(1500); // the last flush
+  process.send({ ...pressed, frames: people.map((p) => p.frames),
+    connected: people.filter((p) => p.socket.connected).length });
+  await new Promise((r) => process.once("message", r));  // told to go
+  people.forEach((p) => p.socket.close());
+  process.exit(0);
+}
+
+const children = Array.from({ length: procs - 1 }, (_, i) =>
+  fork(process.argv[1], [...process.argv.slice(2), "--event", eventId, "--child", String(i + 1)]));
+const fromEach = () => Promise.all(children.map((c) => new Promise((resolve, reject) => {
+  c.once("message", resolve);
+  c.once("exit", (code) => code && reject(new Error(`load generator child exited ${code}`)));
+})));
 const started = Date.now();
 const joinTicks = ticks();
-const people = [];
-for (let i = 0; i < clients; i += 50) {  // in batches: the joins themselves fan out to everyone
-  const batch = await Promise.all(Array.from({ length: Math.min(50, clients - i) }, (_, k) => connect(i + k)));
-  people.push(...batch);
-}
+const childrenJoined = fromEach();
+const people = await joinSlice();
+const childJoins = await childrenJoined;
 const joinSeconds = (Date.now() - started) / 1000;
 const joinCpu = serverPids.length ? (ticks() - joinTicks) / 100 / joinSeconds : NaN;
 await sleep(2000); // let the join announcements drain
-const presenceFrames = people.reduce((sum, p) => sum + p.presenceFrames, 0);
-console.log(`joined ${people.length} participants (${participantUpdates} participant updates) ` +
+const presenceFrames = people.reduce((sum, p) => sum + p.presenceFrames, 0) +
+  childJoins.reduce((sum, c) => sum + c.presenceFrames, 0);
+const joinedCount = people.length + childJoins.reduce((sum, c) => sum + c.joined, 0);
+console.log(`joined ${joinedCount} participants (${participantUpdates} participant updates) ` +
   `in ${joinSeconds.toFixed(1)} s (server CPU ${joinCpu.toFixed(2)} cores meanwhile); ` +
   `arrival frames received: ${presenceFrames} in all, ` +
-  `${(presenceFrames / people.length).toFixed(1)} per participant`);
+  `${(presenceFrames / joinedCount).toFixed(1)} per participant`);
 people.forEach((p) => { p.frames = 0; p.counted = 0; });
 
 // Chat latency: each chatter sends one message a second and times its own newMessage
@@ -113,64 +187,45 @@ await sleep(quietSeconds * 1000);
 const quietCpu = serverPids.length ? (ticks() - quietTicks) / 100 / quietSeconds : NaN;
 latencies = [];
 
-let presses = 0;
 const cpuBefore = ticks();
-// The load generator shares the machine: its own CPU and event-loop lag say how much of the
-// chat latency it measures is its own (a late timer or a late read delays the round trip).
-const ownBefore = process.cpuUsage();
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-loopDelay.enable();
-const t0 = performance.now();
-const end = t0 + seconds * 1000;
-// Every 10 ms a slice of the participants sends: one press each, or (batched) the presses
-// of their last `batchMs` in one packet.
-const count = batchMs > 0 ? Math.max(1, Math.round((rate * batchMs) / 1000)) : 1;
-const packetsPerSecond = (clients * rate) / count;
-const perTick = packetsPerSecond / 100;
-let owed = 0;
-let next = 0;
-let packets = 0;
-const presser = setInterval(() => {
-  owed += perTick;
-  while (owed >= 1) {
-    const p = people[next];
-    next = (next + 1) % people.length;
-    const emoji = EMOJI[packets % EMOJI.length];
-    p.socket.emit("react", count > 1 ? { emoji, count } : { emoji }); // no ack, as pages do
-    presses += count;
-    packets += 1;
-    owed -= 1;
-  }
-}, 10);
-while (performance.now() < end) await sleep(200);
-clearInterval(presser);
+const childrenPressed = fromEach();
+children.forEach((c) => c.send({ seconds }));
+const mine = await press(people, seconds);
 clearInterval(chatter);
-const elapsed = (performance.now() - t0) / 1000;
 const cpuAfter = ticks();
-const own = process.cpuUsage(ownBefore);
-loopDelay.disable();
 await sleep(1500); // the last flush
-const frameRates = people.map((p) => p.frames / elapsed);
+const theirs = await childrenPressed;
+const elapsed = mine.elapsed;
+const presses = mine.presses + theirs.reduce((sum, c) => sum + c.presses, 0);
+const packets = mine.packets + theirs.reduce((sum, c) => sum + c.packets, 0);
+const count = mine.count;
+const all = [mine, ...theirs];
+const frameRates = [...people.map((p) => p.frames), ...theirs.flatMap((c) => c.frames)]
+  .map((frames) => frames / elapsed);
 const counted = people[people.length - 1].counted;
 const cpu = serverPids.length ? ((cpuAfter - cpuBefore) / 100 / elapsed) : NaN;
 
 console.log(JSON.stringify({
-  participants: clients, pressesPerSecondEach: rate, seconds: Number(elapsed.toFixed(1)),
+  participants: joinedCount, loadGeneratorProcesses: procs, pressesPerSecondEach: rate, seconds: Number(elapsed.toFixed(1)),
   pressesSent: presses, pressesPerSecond: Math.round(presses / elapsed),
   packetsPerSecond: Math.round(packets / elapsed), pressesPerPacket: count,
   reactionsCountedByOneViewer: counted,
   framesPerSecondPerClient: { mean: Number((frameRates.reduce((a, b) => a + b, 0) / frameRates.length).toFixed(2)),
     max: Number(Math.max(...frameRates).toFixed(2)) },
   serverCpuCores: Number(cpu.toFixed(2)),
-  loadGenerator: { cpuCores: Number(((own.user + own.system) / 1e6 / elapsed).toFixed(2)),
-    eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
-    eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6) },
-  connected: people.filter((p) => p.socket.connected).length,
+  loadGenerator: { cpuCores: Number((all.reduce((sum, x) => sum + x.cpu, 0) / elapsed).toFixed(2)),
+    busiestProcessCores: Number((Math.max(...all.map((x) => x.cpu)) / elapsed).toFixed(2)),
+    eventLoopDelayP99Ms: Math.round(Math.max(...all.map((x) => x.lagP99))),
+    eventLoopDelayMaxMs: Math.round(Math.max(...all.map((x) => x.lagMax))) },
+  connected: people.filter((p) => p.socket.connected).length +
+    theirs.reduce((sum, c) => sum + c.connected, 0),
   chat: { messages: latencies.length, p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)) },
   chatWithoutPresses: { seconds: quietSeconds, serverCpuCores: Number(quietCpu.toFixed(2)),
     messages: quietLatencies.length, p50Ms: Math.round(percentile(quietLatencies, 50)),
     p99Ms: Math.round(percentile(quietLatencies, 99)) },
 }, null, 1));
+children.forEach((c) => c.send({ go: true }));
 people.forEach((p) => p.socket.close());
+await sleep(200);
 process.exit(0);

@@ -10,7 +10,9 @@
 # Before the presses, 5 s of chat alone give the same machine's latency without them.
 #
 # Needs tests/node_modules (cd tests && npm ci). On a small shared machine run it smaller
-# (e.g. 500 10 20): the load generator shares the CPU with the server.
+# (e.g. 500 10 20): the load generator shares the CPU with the server. On a machine with
+# cores to spare, pin them apart: SERVER_CPUS=0 LOADGEN_CPUS=1-8 LOADGEN_PROCS=8 (the load
+# generator then runs as that many processes; one Node process cannot serve 5,000 clients).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clients="${1:-5000}" rate="${2:-10}" seconds="${3:-30}" batch="${4:-500}" updates="${5:-batched}"
@@ -21,16 +23,16 @@ export LOG_LEVEL=WARNING CLIENT_URL='*' PORT="$port"
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 .venv/bin/flask db upgrade >/dev/null 2>&1
-.venv/bin/gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 \
+${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} .venv/bin/gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 \
   --worker-connections 20000 -b "127.0.0.1:$port" wsgi:app >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.2; done
 # The worker is the arbiter's child: measure its CPU (the arbiter idles).
 worker="$(pgrep -P "$server" | head -1)"
 ulimit -n 65536 2>/dev/null || true
-node bench/reactions.mjs --url "http://127.0.0.1:$port" --clients "$clients" --rate "$rate" \
+${LOADGEN_CPUS:+taskset -c "$LOADGEN_CPUS"} node bench/reactions.mjs --url "http://127.0.0.1:$port" --clients "$clients" --rate "$rate" \
   --seconds "$seconds" --chatters 5 --server-pid "$worker" --batch-ms "$batch" \
-  --participant-updates "$updates"
+  --participant-updates "$updates" --procs "${LOADGEN_PROCS:-1}"
 # The server's own time per handled event (mean of chat_socket_handler_seconds), by event:
 # what the server spends, apart from waiting for the CPU the load generator shares.
 curl -fs "http://127.0.0.1:$port/metrics" | awk -F'[{}" ]+' '
