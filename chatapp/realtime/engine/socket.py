@@ -27,6 +27,7 @@ from engineio import packet as eio_packet
 from engineio import socket as eio_socket
 
 from chatapp.realtime.engine.frames import close_frame, frame_of
+from chatapp.realtime.engine.turns import ReaderTurn
 
 # How long the reader may wait for the client's own close before the TCP connection is cut.
 CLOSE_GRACE_SECONDS = 2.0
@@ -278,7 +279,9 @@ class FramedSocket(eio_socket.Socket):
         return data
 
     def read_loop(self, ws: Any) -> None:
-        """Read packets until the client or the TCP connection goes away."""
+        """Read packets until the client or the TCP connection goes away, taking turns with
+        the other readers (:mod:`chatapp.realtime.engine.turns`)."""
+        turn = ReaderTurn()
         while True:
             try:
                 data = self.receive_frame(ws)
@@ -289,6 +292,7 @@ class FramedSocket(eio_socket.Socket):
                 return
             if data is None:
                 return
+            turn.begin()
             try:
                 self.receive(eio_packet.Packet(encoded_packet=data))
             except eio_socket.exceptions.UnknownPacketError:
@@ -298,3 +302,4 @@ class FramedSocket(eio_socket.Socket):
             except Exception:
                 self.server.logger.exception("Unknown receive error")
                 return
+            turn.end()
