@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import copy
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -70,13 +71,34 @@ class Recorder:
         self.unsubscribed: list[tuple[str, str]] = []
         # Called with the Emit before it is recorded, e.g. to look at the database at that moment.
         self.on_emit: Callable[[Emit], None] | None = None
+        self.deferred: list[Emit] | None = None  # inside at_commit()
 
     def send(self, event: str, data: Any, *, to: str | None = None,
              skip_sid: str | None = None) -> None:
         emit = Emit(event, copy.deepcopy(data), to, skip_sid)
+        if self.deferred is not None:
+            self.deferred.append(emit)
+        else:
+            self._record(emit)
+
+    def _record(self, emit: Emit) -> None:
         if self.on_emit is not None:
             self.on_emit(emit)
         self.emits.append(emit)
+
+    @contextmanager
+    def at_commit(self) -> Iterator[None]:
+        """As ``broadcast.at_commit``: what the block sends is sent (recorded) after the commit
+        at its end, in order; nothing is committed or sent if the block raises."""
+        outer, self.deferred = self.deferred, []
+        try:
+            yield
+            pending = self.deferred
+        finally:
+            self.deferred = outer
+        db.session.commit()
+        for emit in pending:
+            self._record(emit)
 
     def subscribe(self, sid: str, channel: str) -> None:
         self.subscribed.append((sid, channel))
@@ -98,6 +120,7 @@ def bus(app, monkeypatch) -> Recorder:
     """A recorder in place of the socket server, a frozen clock, and an app context."""
     recorder = Recorder()
     monkeypatch.setattr(broadcast, "send", recorder.send)
+    monkeypatch.setattr(broadcast, "at_commit", recorder.at_commit)
     monkeypatch.setattr(broadcast, "subscribe", recorder.subscribe)
     monkeypatch.setattr(broadcast, "unsubscribe", recorder.unsubscribe)
     # The process id is cached per OS process; each test has a fresh database to register in.
