@@ -5,11 +5,12 @@ frames it again for each recipient, one system call per frame. :class:`FramedSoc
 stock behaviour for polling and, once a socket speaks WebSocket, sends the packet's shared frame
 (:func:`frame_of`) straight to the TCP socket with a non-blocking ``send``:
 
-- nothing waiting for this socket: the frame goes to the kernel at once, in the emitter's
-  greenlet (no queue, no greenlet switch);
-- something already waiting (the client reads slower than we write): the frame goes behind it
-  in :attr:`pending`, and one drain greenlet, alive only while there is a backlog, writes the
-  backlog in order. Per-socket order is therefore the order of ``send`` calls, as before.
+- the frame joins what waits for the socket and goes to the kernel at the end of the event
+  loop's turn, with everything else the socket got in that turn, in one system call (no
+  writer greenlet, no greenlet switch; see :mod:`chatapp.realtime.engine.writes`);
+- what the kernel does not take at once (the client reads slower than we write) stays in
+  :attr:`pending`, and one drain greenlet, alive only while there is a backlog, writes it in
+  order. Per-socket order is therefore the order of ``send`` calls, as before.
 
 Memory is bounded per socket: past ``max_queued_bytes`` of backlog the client is disconnected
 and its TCP connection shut down (docs/deploy.md, ``SOCKET_MAX_QUEUED_BYTES``); a client that
@@ -28,6 +29,7 @@ from engineio import socket as eio_socket
 
 from chatapp.realtime.engine.frames import close_frame, frame_of
 from chatapp.realtime.engine.turns import ReaderTurn
+from chatapp.realtime.engine.writes import SocketWrites
 
 # How long the reader may wait for the client's own close before the TCP connection is cut.
 CLOSE_GRACE_SECONDS = 2.0
@@ -42,7 +44,7 @@ def tcp_socket_of(ws: Any) -> Any | None:
     return tcp if hasattr(tcp, "send") and hasattr(tcp, "shutdown") else None
 
 
-class FramedSocket(eio_socket.Socket):
+class FramedSocket(SocketWrites, eio_socket.Socket):
     """See the module docstring. Becomes the class of every socket of the engine (see
     :func:`chatapp.realtime.engine.install`) before it sends its first WebSocket frame."""
 
@@ -56,6 +58,7 @@ class FramedSocket(eio_socket.Socket):
         self.tcp = None  # set once the socket speaks WebSocket: from then on, direct writes
         self.pending: deque[bytes | memoryview] = deque()
         self.pending_bytes = 0
+        self.writer = None  # "corked": flushed at the end of the loop's turn; "draining"
         self.shutdown_when_drained = False
         self.cut = False  # the TCP connection was shut down: nothing more is written
 
@@ -82,72 +85,6 @@ class FramedSocket(eio_socket.Socket):
                              reason=self.server.reason.PING_TIMEOUT)
             return False
         return True
-
-    def write_frame(self, frame: bytes) -> None:
-        """Write ``frame`` now if nothing is waiting, else behind the backlog (never blocks)."""
-        if self.cut:
-            return
-        if self.pending:
-            self.enqueue(frame)
-            return
-        try:
-            sent = self.tcp.send(frame, 0, 0.0)
-        except BlockingIOError:
-            sent = 0
-        except OSError:
-            self.abort()
-            return
-        if sent < len(frame):
-            self.enqueue(memoryview(frame)[sent:])
-            gevent.spawn(self.drain)
-
-    def enqueue(self, chunk: bytes | memoryview) -> None:
-        self.pending.append(chunk)
-        self.pending_bytes += len(chunk)
-        # The frame being written does not count: one large answer (a page of history) may
-        # exceed the cap by itself; what may not is a backlog behind it.
-        if self.max_queued_bytes and (self.pending_bytes - len(self.pending[0])
-                                      > self.max_queued_bytes):
-            self.server.logger.warning("%s: %d bytes queued for a client that does not read; "
-                                       "disconnecting it", self.sid, self.pending_bytes)
-            self.abort()
-
-    def wait_for_backlog(self, limit: int, timeout: float) -> bool:
-        """Block the calling greenlet until no more than ``limit`` bytes wait for this socket
-        (True), for a sender that paces itself (a replay); False if the socket was cut or
-        closed, or the client read nothing for ``timeout`` seconds (it is then cut)."""
-        deadline = time.monotonic() + timeout
-        while self.pending_bytes > limit:
-            if self.cut or self.closed:
-                return False
-            if time.monotonic() > deadline:
-                self.abort()
-                return False
-            before = self.pending_bytes
-            gevent.sleep(0.005)
-            if self.pending_bytes < before:  # it reads: the timeout counts from now
-                deadline = time.monotonic() + timeout
-        return not self.cut
-
-    def drain(self) -> None:
-        """Write the backlog in order, cooperatively, all of it per system call (a client that
-        fell behind gets one large write, not one per frame); ends when it is empty."""
-        pending = self.pending
-        while pending and not self.cut:
-            batch = len(pending)
-            data = pending[0] if batch == 1 else b"".join(pending)
-            try:
-                self.tcp.sendall(data)
-            except OSError:
-                self.abort()
-                return
-            if self.cut:
-                return  # aborted meanwhile: the backlog was dropped
-            for _ in range(batch):
-                pending.popleft()
-            self.pending_bytes -= len(data)
-        if self.shutdown_when_drained:
-            self.shutdown_tcp()
 
     # --- pings ---------------------------------------------------------------------------
 
@@ -192,6 +129,7 @@ class FramedSocket(eio_socket.Socket):
         # server closes the TCP connection first (RFC 6455 section 7.1.1).
         self.write_frame(frame_of(eio_packet.Packet(eio_packet.CLOSE)))
         self.write_frame(close_frame())
+        self.flush()  # now: what the kernel takes at once is not a backlog to wait for
         if self.pending:
             self.shutdown_when_drained = True
         else:
