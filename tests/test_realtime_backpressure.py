@@ -212,3 +212,17 @@ def test_a_websocket_ping_while_a_backlog_waits_is_answered_behind_it_intact(unl
         slow.close()
     finally:
         sender.close()
+
+
+def test_a_client_that_closes_gets_the_close_frame_back(unlimited_server, unique):
+    """RFC 6455 5.5.1: the endpoint that receives a close frame sends one in response. The
+    reply waits for the end of the loop's turn like any frame; the session ending right after
+    must not drop it (a browser would report an unclean close, code 1006)."""
+    ws = non_reader(unlimited_server, unique("closer"))
+    ws.send_close(websocket.STATUS_NORMAL)
+    ws.settimeout(5)
+    while True:  # (gevent-websocket's reply carries no status code: only its opcode is checked)
+        opcode, _ = ws.recv_data_frame(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            break
+    ws.shutdown()

@@ -172,7 +172,10 @@ class FramedSocket(SocketWrites, eio_socket.Socket):
         try:
             self.read_loop(ws)
         finally:
-            # The client left (or its connection broke): end the session, cut the connection.
+            # The client left (or its connection broke): end the session, cut the connection;
+            # first what waits for this turn (the reply to a client's close frame), if the
+            # kernel takes it at once.
+            self.flush()
             self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
             self.abort()
         return []
