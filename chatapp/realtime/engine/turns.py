@@ -9,8 +9,9 @@ client held another client's message until the burst was done (tests/test_realti
 
 A reader therefore takes turns: once it has handled frames for ``TURN_SECONDS`` since the loop
 last woke it, it yields until the loop has polled once more (the others' ready frames are
-handled, then it goes on where it stopped; its own order is kept). A reader that finds nothing buffered blocks anyway,
-so an unloaded server pays two clock reads per frame and never yields.
+handled, then it goes on where it stopped; its own order is kept). A reader that finds
+nothing buffered blocks anyway, so an unloaded server pays two clock reads per frame and
+never yields.
 """
 from __future__ import annotations
 
