@@ -102,6 +102,7 @@ class ChatClient:
         self.sio = socketio.Client(reconnection=False)
         self.events: list[tuple[str, object]] = []
         self.offsets: list[str] = []  # connection state recovery offsets, in arrival order
+        self.logged: list[str] = []  # the events that came with an offset, in the same order
         self._cond = threading.Condition()
         self.sio.on("*", self._record)
         self.pid: str | None = None  # the private session id of the CONNECT answer, if any
@@ -123,6 +124,7 @@ class ChatClient:
         with self._cond:
             if offset is not None:
                 self.offsets.append(offset)
+                self.logged.append(event)
             self.events.append((event, args[0] if len(args) == 1 else list(args)))
             self._cond.notify_all()
 
