@@ -8,7 +8,8 @@ from sqlalchemy import and_, func, or_, select
 from chatapp.extensions import db
 from chatapp.models import Event, Message, RoomPresence, User
 from chatapp.models.event_status import CANCELLED, ENDED, LIVE, SCHEDULED
-from chatapp.queries.presence import live_connections
+from chatapp.queries.presence import live_connections, room_users_count
+from chatapp.queries.turn_shared import TurnShared
 from chatapp.timeutil import utcnow
 
 
@@ -47,6 +48,16 @@ def participants(room_id: int) -> list[str]:
     return list(db.session.scalars(stmt))
 
 
+# For the join and leave paths, which ask right after their change committed (see
+# TurnShared): an audience arriving at once shares one read per turn of the loop.
+participants_after_commit: TurnShared[list[str]] = TurnShared(participants)
+
+
+def message_count(room_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Message).where(
+        Message.room_id == room_id, Message.deleted_at.is_(None))) or 0
+
+
 def events_with_counts(statuses: list[str] | None, *, event_id: str | None = None,
                        hide_empty_ad_hoc: bool = False) -> list[tuple[Event, int, int]]:
     """Events (optionally of some statuses) with their participant and message counts,
@@ -82,8 +93,10 @@ def events_with_counts(statuses: list[str] | None, *, event_id: str | None = Non
 
 
 def event_counts(event: Event) -> tuple[int, int]:
-    rows = events_with_counts(None, event_id=event.id)
-    return (rows[0][1], rows[0][2]) if rows else (0, 0)
+    """People in the event now and its messages. Counted in the event's room alone: the
+    grouped subqueries of :func:`events_with_counts` count every room's people and messages
+    first, which each join and each flush paid."""
+    return room_users_count(event.room_id), message_count(event.room_id)
 
 
 def iter_transcript_rows(room_id: int, batch: int = 500):
