@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chatapp.actions.catch_up import catch_up_pages
 from chatapp.actions.event_lifecycle import new_event
-from chatapp.actions.event_viewers import do_note_viewers
+from chatapp.actions.event_viewers import note_viewers
 from chatapp.actions.presence import enter_room, leave_room
 from chatapp.actions.typing import check_may_type
 from chatapp.errors import NotFound
@@ -60,23 +60,26 @@ def do_join_event(sid: str, actor: Actor, event_id: str, *, leaving_room_id: int
     authz.check_can_see(actor, event.room)
     if leaving_room_id is not None and leaving_room_id != event.room_id:
         do_leave_event(sid, actor, leaving_room_id)
-    already_in, user_was_there = enter_room(sid, actor.user_id, event.room_id)
+    already_in, user_was_there = enter_room(sid, actor.user_id, event.room_id)  # committed
     event_participants.listen(sid, event.room_id, updates)
-    participants = event_queries.participants(event.room_id)
-    do_note_viewers(event.id, len(participants), joined_user_id=actor.user_id)
-    db.session.refresh(event)
-    if not already_in:
-        event_participants.user_joined(event.room_id, actor.username, participants, utcnow(),
-                                       only_sid=sid if user_was_there else None)
+    participants = event_queries.participants_after_commit(event.room_id)
     limit = current_app.config["HISTORY_LIMIT"]
-    summary = event_summary(event, *event_queries.event_counts(event))
-    if after is None:
-        history = event_message_views(room_queries.room_history(event.room_id, limit))
-        broadcast.event_history(sid, history, participants, summary)
-    else:
-        for page in catch_up_pages(event.room_id, after, limit, event_message_views):
-            broadcast.event_history(sid, page.messages, participants, summary,
-                                    page.cursor_fields())
+    # The viewer figures, the arrival and the history: one transaction (see at_commit).
+    with broadcast.at_commit():
+        note_viewers(event.id, len(participants), joined_user_id=actor.user_id)
+        db.session.refresh(event)  # the figures just written
+        summary = event_summary(event, len(participants),
+                                event_queries.message_count(event.room_id))
+        if not already_in:
+            event_participants.user_joined(event.room_id, actor.username, participants,
+                                           utcnow(), only_sid=sid if user_was_there else None)
+        if after is None:
+            history = event_message_views(room_queries.room_history(event.room_id, limit))
+            broadcast.event_history(sid, history, participants, summary)
+        else:
+            for page in catch_up_pages(event.room_id, after, limit, event_message_views):
+                broadcast.event_history(sid, page.messages, participants, summary,
+                                        page.cursor_fields())
     if not already_in:
         event_participants.counts_changed(event.room_id)
     return event

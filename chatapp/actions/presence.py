@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
 
-from chatapp.actions.event_viewers import do_note_viewers
+from chatapp.actions.event_viewers import note_viewers
 from chatapp.actions.recovery_sessions import persist_sessions
 from chatapp.errors import NotMember
 from chatapp.extensions import db
@@ -90,11 +90,13 @@ def announce_departure(room: Room, user_id: int, username: str, *, user_gone: bo
     timestamp = isoformat_z(now)
     if room.kind == ROOM_KIND_EVENT:
         event = event_queries.event_of_room(room.id)
-        participants = event_queries.participants(room.id)
-        if user_gone:
-            event_participants.user_left(room.id, username, participants, now)
+        participants = event_queries.participants_after_commit(room.id)
+        with broadcast.at_commit():  # the figures and the departure: one transaction
+            if user_gone:
+                event_participants.user_left(room.id, username, participants, now)
+            if event is not None:
+                note_viewers(event.id, len(participants))
         if event is not None:
-            do_note_viewers(event.id, len(participants))
             event_participants.counts_changed(room.id)
         return
     if user_gone:
