@@ -42,6 +42,9 @@ def test_join_announces_joiner_and_sends_latest_history(server, connect, unique)
         assert_event_message(message, text=text, username=ana_name)
     assert history["participants"] == [ana_name, ben_name]
     assert len(ana.received("eventHistory")) == 1  # history goes to the joiner only
+    # Made guests by joinEvent: like the old live-event server, no community room list
+    # (it arrives before the login's other events, so it would be here by now).
+    assert ana.received("rooms:list") == [] and ben.received("rooms:list") == []
 
 
 def test_history_holds_the_latest_hundred_messages_oldest_first(connect, unique):

@@ -112,10 +112,14 @@ def do_create_guest(username: object, *, client_ip: str | None) -> User:
 
 def do_login(sid: str, *, token: object = None, username: object = None, avatar: object = None,
              current: Actor | None = None, session_user: User | None = None,
-             client_ip: str | None = None) -> LoginResult:
+             client_ip: str | None = None, list_rooms: bool = True) -> LoginResult:
     """Make socket ``sid`` act as a user (named by a token, a browser session, or a new guest);
-    emit ``rooms:list`` and ``user:session`` to it and ``user:online`` to everyone else if
-    this is the user's first socket."""
+    emit ``rooms:list`` (unless not ``list_rooms``) and ``user:session`` to it and
+    ``user:online`` to everyone else if this is the user's first socket.
+
+    ``list_rooms=False``: a live-event client logged in by its ``joinEvent``. The old
+    live-event server never sent it the community's rooms, and counting every room's members
+    was a third of each arrival's login in a join storm."""
     method = "session" if session_user else "token" if token else "resume" if current else "guest"
     try:
         user = session_user or resolve_login_user(token=token, username=username, avatar=avatar,
@@ -149,9 +153,11 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
     # it sends are logged for recovery in that same transaction (see broadcast.at_commit).
     actor = Actor.of(user)
     token_out = issue_token(user)
-    rooms = [room_summary(room, n) for room, n in room_queries.community_rooms_with_counts(actor)]
+    rooms = [room_summary(room, n) for room, n in
+             room_queries.community_rooms_with_counts(actor)] if list_rooms else []
     with broadcast.at_commit():
-        broadcast.rooms_list(sid, rooms)
+        if list_rooms:
+            broadcast.rooms_list(sid, rooms)
         broadcast.session_info(sid, user_payload(actor), token_out)
         if not was_online:
             broadcast.user_online(user_payload(actor), skip_sid=sid)
