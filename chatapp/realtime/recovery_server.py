@@ -30,7 +30,7 @@ from chatapp.cluster.lifecycle import shutting_down
 from chatapp.extensions import db
 from chatapp.models import RecoverySession
 from chatapp.observability import metrics
-from chatapp.realtime import recovery_log
+from chatapp.realtime import packets, recovery_log
 from chatapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -142,4 +142,5 @@ def take_handshake(sid: str) -> Handshake | None:
 
 def install(app: Flask, server: socketio.Server) -> None:
     server.__class__ = RecoveringServer
+    server.packet_class = packets.Packet  # the stock one, with a quicker binary check
     server._recovery_app = app
