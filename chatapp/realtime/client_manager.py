@@ -10,9 +10,12 @@ no work per delivery.
 from __future__ import annotations
 
 import socketio
+from engineio import packet as eio_packet
+from socketio import packet
 
 from chatapp.observability import metrics
 from chatapp.realtime import recovery_log
+from chatapp.realtime.engine import fanout
 from chatapp.realtime.queue_loopback import LoopbackOwnEvents
 
 # The events that carry a chat message to its readers (chat_messages_delivered_total).
@@ -82,6 +85,11 @@ class IndexedRooms(socketio.Manager):
 
 
 class DeliveryCounting(IndexedRooms):
+    """Counts message deliveries, keeps resuming sockets out of live events (their replay
+    brings them), and fans out through :func:`chatapp.realtime.engine.fanout.deliver`
+    instead of ``Manager.emit``'s per-recipient calls (which stay for acknowledged emits and
+    binary payloads)."""
+
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None,
              **kwargs):
         held = recovery_log.skipped_sids(data)
@@ -91,8 +99,19 @@ class DeliveryCounting(IndexedRooms):
             sockets = local_recipients(self, namespace, to or room, skip_sid)
             if sockets:
                 metrics.messages_delivered(event, sockets)
-        return super().emit(event, data, namespace, room=room, skip_sid=skip_sid,
-                            callback=callback, to=to, **kwargs)
+        room = to or room
+        if callback or namespace not in self.rooms:
+            return super().emit(event, data, namespace, room=room, skip_sid=skip_sid,
+                                callback=callback, **kwargs)
+        # Manager.emit's own steps, then the engine's direct fan-out (engine.fanout).
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        encoded = self.server.packet_class(packet.EVENT, namespace=namespace,
+                                           data=[event, *args]).encode()
+        if isinstance(encoded, list):  # binary attachments: several packets, the stock way
+            return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, **kwargs)
+        skip = set(skip_sid) if isinstance(skip_sid, list) else {skip_sid}
+        fanout.deliver(self.server, self.get_participants(namespace, room), skip,
+                       eio_packet.Packet(eio_packet.MESSAGE, encoded))
 
 
 def make_client_manager(queue_url: str | None, channel: str) -> socketio.Manager:
