@@ -159,3 +159,14 @@ def test_prune_drops_old_events_and_sessions_but_never_the_newest_offset(bus, ap
     assert db.session.scalars(select(RecoverySession.pid)).all() == ["pid-new"]
     logged("rooms:update", {"n": 4})
     assert recovery_log.last_offset() > newest  # offsets never start again
+
+
+def test_a_new_session_starts_at_the_logs_end_and_a_first_one_at_zero(bus):
+    """A client that resumes without an offset (it got no event yet) is replayed from where
+    its session began: not from before it (it would get what it never was sent)."""
+    do_start_session("sid-first", "pid-first")
+    assert db.session.get(RecoverySession, "pid-first").start_offset == 0
+    logged("rooms:update", {"id": 1})
+    last = int(logged("rooms:update", {"id": 2})[0][1])
+    do_start_session("sid-later", "pid-later")
+    assert db.session.get(RecoverySession, "pid-later").start_offset == last
