@@ -5,6 +5,7 @@ from __future__ import annotations
 import socketio
 from engineio import socket as eio_socket
 
+from chatapp.realtime.engine.reading import QuickReading
 from chatapp.realtime.engine.socket import FramedSocket
 
 
@@ -16,6 +17,7 @@ def install(server: socketio.Server, *, max_queued_bytes: int) -> None:
     place before the first frame. python-socketio's own connect handler still runs after.
     """
     eio = server.eio
+    QuickReading.max_message_bytes = eio.max_http_buffer_size
     socketio_connect = eio.handlers["connect"]
 
     def on_engine_connect(eio_sid: str, environ: dict):

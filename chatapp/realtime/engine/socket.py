@@ -28,6 +28,7 @@ from engineio import packet as eio_packet
 from engineio import socket as eio_socket
 
 from chatapp.realtime.engine.frames import close_frame, frame_of
+from chatapp.realtime.engine.reading import QuickReading
 from chatapp.realtime.engine.turns import ReaderTurn
 from chatapp.realtime.engine.writes import SocketWrites
 
@@ -158,6 +159,7 @@ class FramedSocket(SocketWrites, eio_socket.Socket):
         if tcp is None:
             return super()._websocket_handler(ws)
         tcp.settimeout(self.server.ping_interval + self.server.ping_timeout)
+        ws._sock.__class__ = QuickReading  # frames read without per-byte Python loops
         if self.connected and not self.finish_upgrade(ws):
             return []
         self.connected = True
