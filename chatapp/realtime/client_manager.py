@@ -100,6 +100,8 @@ class DeliveryCounting(IndexedRooms):
             if sockets:
                 metrics.messages_delivered(event, sockets)
         room = to or room
+        if isinstance(room, str) and not self.rooms.get(namespace, {}).get(room):
+            return  # nobody here is in it (an event's old-style arrivals, often): no encoding
         if callback or namespace not in self.rooms:
             return super().emit(event, data, namespace, room=room, skip_sid=skip_sid,
                                 callback=callback, **kwargs)
