@@ -16,11 +16,18 @@ from chatapp.actions.event_questions import (
     do_mark_question,
     do_vote_question,
 )
+from chatapp.actions.event_viewers import note_viewers
 from chatapp.actions.membership import do_appoint_moderator
 from chatapp.actions.moderation import do_mute
 from chatapp.errors import ChatError
 from chatapp.extensions import db
-from chatapp.models import EventPollBallot, EventQuestion, EventQuestionVote
+from chatapp.models import (
+    Event,
+    EventPollBallot,
+    EventQuestion,
+    EventQuestionVote,
+    EventViewerSample,
+)
 from chatapp.queries.stage_view import polls_view, questions_view
 from chatapp.timeutil import utcnow
 from tests.unit_support import bus, count, login  # noqa: F401
@@ -224,3 +231,18 @@ def test_moderated_chat_holds_audience_messages_until_a_moderator_decides(bus, s
     assert (rejected["status"], rejected["messageId"]) == ("rejected", None)
     assert count(Message) == 2  # the staff message and the approved one
     assert pending_held(stage["event"], stage["olga"], staff=True) == []
+
+
+def test_viewer_figures_count_each_person_once_and_keep_each_minutes_most(stage):
+    """Joins and leaves call note_viewers inside their own transaction (it never commits)."""
+    event_id, ana, ben = stage["event"].id, stage["ana"], stage["ben"]
+    note_viewers(event_id, 3, joined_user_id=ana.user_id)
+    note_viewers(event_id, 5, joined_user_id=ben.user_id)
+    note_viewers(event_id, 4, joined_user_id=ana.user_id)  # her second tab: not new
+    note_viewers(event_id, 2)  # people left
+    db.session.commit()
+    event = db.session.get(Event, event_id)
+    assert (event.unique_viewers, event.peak_viewers) == (2, 5)
+    samples = db.session.scalars(sa.select(EventViewerSample.viewers).where(
+        EventViewerSample.event_id == event_id)).all()
+    assert max(samples) == 5 and len(samples) <= 2  # one row a minute (two if one ticked by)
