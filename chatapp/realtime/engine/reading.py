@@ -6,11 +6,12 @@ message's UTF-8 with a Python state machine, once per frame and again for the wh
 iterations of Python before anyone read it, and each ``react`` press of a 5,000-person
 audience paid the same per byte. :class:`QuickReading` unmasks with one big-integer XOR and
 lets the message's ``bytes.decode`` check UTF-8 (an invalid text message still closes the
-connection with 1007, as ``receive`` always did).
+connection, as ``receive`` always did).
 
 It also stops a message that outgrows the engine's size cap as soon as a frame header says so,
-fragmented or not, instead of reading it into memory first (the connection is closed with
-1002, a protocol error, as gevent-websocket closes any frame it refuses).
+fragmented or not, instead of reading it into memory first (the connection is closed, as
+gevent-websocket closes on any frame it refuses). gevent-websocket's ``close`` takes a status
+code (1007, 1002) but does not put it in the close frame it sends: clients see a bare close.
 """
 from __future__ import annotations
 
@@ -86,6 +87,6 @@ class QuickReading(WebSocket):
             if header.fin:
                 break
         if opcode == self.OPCODE_TEXT:
-            # UnicodeDecodeError is a UnicodeError: receive() answers it with close 1007.
+            # UnicodeDecodeError is a UnicodeError: receive() answers it with a close.
             return message.decode("utf-8")
         return message
