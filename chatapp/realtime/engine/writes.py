@@ -40,7 +40,7 @@ def _flush_corked() -> None:
 
 class SocketWrites:
     """The write side of a framed socket; state set by ``FramedSocket.adopt``: ``tcp``,
-    ``pending`` (a deque), ``pending_bytes``, ``writer`` (None, "corked" or "draining"),
+    ``pending`` (a list, oldest first), ``pending_bytes``, ``writer`` (None, "corked" or "draining"),
     ``cut``, ``shutdown_when_drained`` and ``max_queued_bytes``."""
 
     def write_frame(self, frame: bytes) -> None:
@@ -109,8 +109,7 @@ class SocketWrites:
                     return
                 if self.cut:
                     return  # aborted meanwhile: the backlog was dropped
-                for _ in range(batch):
-                    pending.popleft()
+                del pending[:batch]
                 self.pending_bytes -= len(data)
         finally:
             self.writer = None
