@@ -18,7 +18,7 @@ from chatapp.queries import rooms as room_queries
 from chatapp.realtime import broadcast
 from chatapp.security import ratelimit
 from chatapp.security.identity import Actor, issue_token
-from chatapp.serializers import room_summary, user_payload, wire_user_id
+from chatapp.serializers import user_payload, wire_user_id
 from chatapp.timeutil import utcnow
 from chatapp.validation import clean_text
 
@@ -153,8 +153,7 @@ def do_login(sid: str, *, token: object = None, username: object = None, avatar:
     # it sends are logged for recovery in that same transaction (see broadcast.at_commit).
     actor = Actor.of(user)
     token_out = issue_token(user)
-    rooms = [room_summary(room, n) for room, n in
-             room_queries.community_rooms_with_counts(actor)] if list_rooms else []
+    rooms = room_queries.community_room_summaries(actor) if list_rooms else []
     with broadcast.at_commit():
         if list_rooms:
             broadcast.rooms_list(sid, rooms)

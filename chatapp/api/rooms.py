@@ -7,12 +7,11 @@ from chatapp.actions.rooms import check_community_room
 from chatapp.api.params import optional_actor, page_args, page_body
 from chatapp.queries import rooms as room_queries
 from chatapp.queries.message_views import room_message_views
-from chatapp.serializers import room_summary
 
 
 def list_rooms():
     viewer = optional_actor()
-    return [room_summary(room, n) for room, n in room_queries.community_rooms_with_counts(viewer)]
+    return room_queries.community_room_summaries(viewer)
 
 
 def room_messages(room_id: int):
