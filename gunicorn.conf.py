@@ -6,6 +6,8 @@ anything, so it imports nothing from ``chatapp`` at the top.
   JSON throughout.
 - The start-up line: once a worker has loaded the app, it says where it listens and what
   database and message queue it uses.
+- Request headers: a gevent-websocket worker reads them with our parser
+  (chatapp/realtime/engine/http_headers.py), not the ``email`` package.
 - Metrics: when a worker exits, its live gauges leave the shared metrics directory.
 """
 import importlib.util
@@ -36,7 +38,14 @@ def _address(listener) -> str:
 
 
 def post_worker_init(worker):
+    """After the worker loaded the app (gevent patched), before it starts its servers."""
+    from geventwebsocket.handler import WebSocketHandler
+
     from chatapp.observability.logs import log_startup
+    from chatapp.realtime.engine.http_headers import RequestHandler
+
+    if getattr(worker, "wsgi_handler", None) is WebSocketHandler:
+        worker.wsgi_handler = RequestHandler
 
     log_startup(worker.wsgi, [_address(listener) for listener in worker.sockets])
 
