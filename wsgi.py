@@ -10,6 +10,7 @@ from chatapp.cluster.reaction_flush import ensure_reaction_flush  # noqa: E402
 from chatapp.extensions import socketio  # noqa: E402
 from chatapp.observability.logs import log_startup  # noqa: E402
 from chatapp.observability.serving import start_serving  # noqa: E402
+from chatapp.realtime.engine.collector import tune_collector  # noqa: E402
 
 app = create_app()
 start_serving(app)
@@ -17,6 +18,7 @@ ensure_presence_job(app)
 ensure_reaction_flush(app)
 ensure_participant_flush(app)
 install_graceful_shutdown(app)
+tune_collector()  # last: what was loaded until now stays for the process's life
 
 if __name__ == "__main__":
     # Under gunicorn, gunicorn.conf.py's post_worker_init writes this line with the real address.
