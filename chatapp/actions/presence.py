@@ -121,6 +121,7 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
         return
     lock_users(owners)
     connections = db.session.scalars(select(Connection).where(Connection.sid.in_(sids))).all()
+    holders = {c.user for c in connections}
     users = {c.user_id: c.user.username for c in connections}
     wire_ids = {c.user_id: wire_user_id(c.user) for c in connections}
     departures: dict[tuple[int, int], Room] = {}
@@ -140,6 +141,13 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
     if offline:  # the old REST auth's lastSeen
         db.session.execute(update(User).where(User.id.in_(offline)).values(last_seen_at=utcnow()))
     db.session.commit()
+    # Each announcement below commits its recovery-log row (SQLite), and every commit expires
+    # every object the session holds: with the connections and their users still held, a
+    # shutdown's N departures cost N x 2N expiries (1,000 sockets: two thirds of the time the
+    # hand-off took). Nothing below or in the callers reads them again.
+    for row in (*connections, *holders):
+        if row in db.session:  # the bulk delete may have let a connection go already
+            db.session.expunge(row)
     for key, room in departures.items():
         announce_departure(room, key[1], users[key[1]], user_gone=gone_from_room[key])
     for user_id in offline:
