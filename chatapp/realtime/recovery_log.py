@@ -21,6 +21,7 @@ events newer than what the replay covered reach it (see :func:`skipped_sids`).
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -34,6 +35,7 @@ from sqlalchemy import func, select, text
 from chatapp.extensions import db
 from chatapp.models import RecoveryEvent
 from chatapp.models.recovery import CHANNEL_LIST
+from chatapp.realtime import replay_cache
 from chatapp.realtime.recovery_writer import ADVISORY_LOCK_KEY, COLUMNS, send_postgres
 from chatapp.timeutil import utcnow
 
@@ -195,13 +197,14 @@ def replay(sid: str, pid: str, after: int, channels: Iterable[str],
             if round_ == REPLAY_ROUNDS - 1 or sum(
                     len(row.data) for row in rows) <= REPLAY_LOCKED_BYTES:
                 for offset, event, data, _ in rows:
-                    send(event, json.loads(data), str(offset))
+                    send(event, replay_cache.decoded(offset, event, data), str(offset))
                 _holds[sid] = (end, time.monotonic() + HOLD_SECONDS)
                 db.session.commit()
                 return sent + len(rows)
             db.session.commit()  # ends the cluster lock: others broadcast while we send
         for offset, event, data, _ in rows:
-            if send(event, json.loads(data), str(offset), paced=True) is False:
+            if send(event, replay_cache.decoded(offset, event, data), str(offset),
+                    paced=True) is False:
                 return sent
             sent += 1
         after = end
@@ -227,7 +230,13 @@ def _missed(after: int, targets: set[str], pid: str) -> tuple[list, int]:
     end = db.session.scalar(select(func.max(RecoveryEvent.id))) or 0
     # A list row reaches the socket if any of its channels is one of the socket's.
     return [row for row in rows if row.channels is None
-            or not targets.isdisjoint(json.loads(row.channels))], max(end, after)
+            or not targets.isdisjoint(_channel_set(row.channels))], max(end, after)
+
+
+@functools.lru_cache(maxsize=1024)
+def _channel_set(channels: str) -> frozenset[str]:
+    """A list row's channels (few distinct lists recur: presence, a room and its listeners)."""
+    return frozenset(json.loads(channels))
 
 
 def last_offset() -> int:

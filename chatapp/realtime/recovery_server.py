@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import socketio
+from engineio import packet as eio_packet
 from flask import Flask
 from socketio import packet
 
@@ -30,7 +31,8 @@ from chatapp.cluster.lifecycle import shutting_down
 from chatapp.extensions import db
 from chatapp.models import RecoverySession
 from chatapp.observability import metrics
-from chatapp.realtime import packets, recovery_log
+from chatapp.realtime import packets, recovery_log, replay_cache
+from chatapp.realtime.engine.frames import frame_of
 from chatapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -130,9 +132,22 @@ class RecoveringServer(socketio.Server):
         cap = getattr(sock, "max_queued_bytes", 0)
         if paced and cap and not sock.wait_for_backlog(cap // 2, self.eio.ping_timeout):
             return False
+        if getattr(sock, "tcp", None) is not None and not sock.closed:
+            # A framed socket: the frame every resumer of this event shares (replay_cache).
+            if sock.check_ping_timeout():
+                sock.write_frame(replay_cache.frame(
+                    int(offset), event, data, lambda: self._frame(event, data, offset, namespace)))
+            return True
         super()._send_packet(eio_sid, self.packet_class(
             packet.EVENT, namespace=namespace, data=[event, data, offset]))
         return True
+
+    def _frame(self, event: str, data, offset: str, namespace: str) -> bytes:
+        """The WebSocket frame python-socketio and the engine would send for this event (a
+        logged event is JSON: one text packet)."""
+        encoded = self.packet_class(packet.EVENT, namespace=namespace,
+                                    data=[event, data, offset]).encode()
+        return frame_of(eio_packet.Packet(eio_packet.MESSAGE, data=encoded))
 
 
 def take_handshake(sid: str) -> Handshake | None:
