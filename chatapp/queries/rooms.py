@@ -62,7 +62,7 @@ def community_rooms_with_counts(viewer=None) -> list[tuple[Room, int]]:
 
 
 # A login's rooms:list needs five columns: loading Room rows through the ORM (identity map,
-# instance state, every column) was a tenth of a connect's CPU for five rooms.
+# instance state, every column) made the read 210 instead of 135 us for five rooms.
 _SUMMARY_COLUMNS = (Room.id, Room.name, Room.description, Room.category, Room.is_private)
 _ROOM_SUMMARIES = {kind: _rooms_with_counts(visible_rooms_condition(viewer),
                                             columns=_SUMMARY_COLUMNS)
