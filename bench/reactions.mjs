@@ -6,7 +6,10 @@
 //   node bench/reactions.mjs --url http://127.0.0.1:5000 --clients 500 --rate 10 \
 //        --seconds 20 --chatters 5 --server-pid 1234
 //
-// Uses the stock socket.io-client of tests/node_modules (cd tests && npm ci).
+// Uses the stock socket.io-client of tests/node_modules (cd tests && npm ci) for the chatters,
+// whose latency is measured. The other participants are bare WebSocket clients sending the
+// same frames (bench/raw_participant.mjs), which cost the load generator a fraction of a stock
+// client's work per frame; --viewers stock makes every participant a stock client.
 //
 // --procs K splits the participants over K processes (this one and K-1 children that it
 // forks): one Node process cannot read 5,000 participants' frames and send their presses on
@@ -19,6 +22,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const require = createRequire(new URL("../tests/package.json", import.meta.url));
 const { io } = require("socket.io-client");
+import { connectRaw } from "./raw_participant.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => {
   if (arg.startsWith("--")) pairs.push([arg.slice(2), all[i + 1]]);
@@ -41,6 +45,7 @@ const EMOJI = ["👍", "❤️", "😂", "👏", "🎉", "😮"];
 // once a second), or "each" as the old front end does (userJoined with the whole list).
 const participantUpdates = args["participant-updates"] || "batched";
 const procs = Math.max(1, Number(args.procs || 1));
+const viewers = args.viewers || "raw"; // "raw" (bare WebSocket) or "stock" (socket.io-client)
 const child = args.child != null ? Number(args.child) : null;  // this process's slice, if a child
 // Participants [first, last) are this process's.
 const slice = child ?? 0;
@@ -59,6 +64,12 @@ const percentile = (values, p) => {
 };
 
 function connect(i) {
+  if (viewers === "raw" && i >= chatters) {
+    // The main process's last participant adds up the counts it is sent (the figure
+    // "reactionsCountedByOneViewer"); the others only count frames.
+    return connectRaw(url, { username: `viewer${i}`, eventId, participantUpdates },
+      { sumCounts: child == null && i === last - 1 });
+  }
   return new Promise((resolve, reject) => {
     const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false,
       timeout: 120000 });
@@ -101,8 +112,12 @@ async function press(people, seconds) {
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   let owed = 0, next = 0, packets = 0, presses = 0;
+  // What is owed follows the clock, not the number of ticks: a tick that runs late (the
+  // event loop busy reading frames) sends what the late ones missed, so the rate sent is
+  // the rate asked for unless the load generator itself cannot keep up.
+  const perMs = perTick / 10;
   const presser = setInterval(() => {
-    owed += perTick;
+    owed = (performance.now() - t0) * perMs - packets;
     while (owed >= 1) {
       const p = people[next];
       next = (next + 1) % people.length;
@@ -206,7 +221,7 @@ const counted = people[people.length - 1].counted;
 const cpu = serverPids.length ? ((cpuAfter - cpuBefore) / 100 / elapsed) : NaN;
 
 console.log(JSON.stringify({
-  participants: joinedCount, loadGeneratorProcesses: procs, pressesPerSecondEach: rate, seconds: Number(elapsed.toFixed(1)),
+  participants: joinedCount, viewers, loadGeneratorProcesses: procs, pressesPerSecondEach: rate, seconds: Number(elapsed.toFixed(1)),
   pressesSent: presses, pressesPerSecond: Math.round(presses / elapsed),
   packetsPerSecond: Math.round(packets / elapsed), pressesPerPacket: count,
   reactionsCountedByOneViewer: counted,

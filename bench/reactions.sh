@@ -8,6 +8,9 @@
 #   # old front end, which hears every arrival with the whole list)
 #
 # Before the presses, 5 s of chat alone give the same machine's latency without them.
+# The chatters are stock socket.io-client sockets; the other participants are bare WebSocket
+# clients sending the same frames at a fraction of the load generator's CPU (VIEWERS=stock
+# makes them all stock clients, as the README's rows before 2026-11-27 evening were run).
 #
 # Needs tests/node_modules (cd tests && npm ci). On a small shared machine run it smaller
 # (e.g. 500 10 20): the load generator shares the CPU with the server. On a machine with
@@ -32,7 +35,8 @@ worker="$(pgrep -P "$server" | head -1)"
 ulimit -n 65536 2>/dev/null || true
 ${LOADGEN_CPUS:+taskset -c "$LOADGEN_CPUS"} node bench/reactions.mjs --url "http://127.0.0.1:$port" --clients "$clients" --rate "$rate" \
   --seconds "$seconds" --chatters 5 --server-pid "$worker" --batch-ms "$batch" \
-  --participant-updates "$updates" --procs "${LOADGEN_PROCS:-1}"
+  --quiet-seconds "${QUIET_SECONDS:-5}" \
+  --participant-updates "$updates" --procs "${LOADGEN_PROCS:-1}" --viewers "${VIEWERS:-raw}"
 # The server's own time per handled event (mean of chat_socket_handler_seconds), by event:
 # what the server spends, apart from waiting for the CPU the load generator shares.
 curl -fs "http://127.0.0.1:$port/metrics" | awk -F'[{}" ]+' '
