@@ -10,12 +10,14 @@ what each socket receives, and in what order, is what ``Manager.emit`` would hav
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 import socketio
 from engineio import packet as eio_packet
 
 from chatapp.realtime.engine.frames import frame_of
+from chatapp.realtime.engine.writes import cork_shared
 
 
 def deliver(server: socketio.Server, recipients: Iterable[tuple[str, str]], skip: set[str],
@@ -23,15 +25,21 @@ def deliver(server: socketio.Server, recipients: Iterable[tuple[str, str]], skip
     """Send ``pkt`` to every ``(sid, eio_sid)`` of ``recipients`` whose sid is not in
     ``skip``."""
     sockets = server.eio.sockets
-    frame = None
+    # FramedSocket.check_ping_timeout, inline, with one clock read for the whole fan-out: a
+    # socket whose client missed its pong gets nothing and is closed in a greenlet of its own.
+    now, ping_timeout = time.time(), server.eio.ping_timeout
+    framed = []
     for sid, eio_sid in recipients:
         if sid in skip:
             continue
         sock = sockets.get(eio_sid)
         if sock is not None and getattr(sock, "tcp", None) is not None and not sock.closed:
-            if sock.check_ping_timeout():  # as FramedSocket.send
-                if frame is None:
-                    frame = frame_of(pkt)
-                sock.write_frame(frame)
+            last_ping = sock.last_ping
+            if not last_ping or now - last_ping <= ping_timeout:
+                framed.append(sock)
+            else:
+                sock.check_ping_timeout()
         else:
             server._send_eio_packet(eio_sid, pkt)
+    if framed:
+        cork_shared(framed, frame_of(pkt))

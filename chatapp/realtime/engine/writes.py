@@ -18,6 +18,10 @@ from __future__ import annotations
 import time
 
 import gevent
+import gevent.socket
+
+# gevent's TCP socket, whose ``_sock`` is the non-blocking kernel socket (not a TLS wrapper).
+_PLAIN_TCP = gevent.socket.socket
 
 # Sockets with frames waiting for the end of this turn, flushed by one loop callback.
 _corked: list = []
@@ -25,17 +29,63 @@ _corked: list = []
 
 def _flush_corked() -> None:
     """Runs in the event loop (the hub): writes never block here. A socket whose flush fails
-    is cut rather than left corked (it would never be written to again)."""
+    is cut rather than left corked (it would never be written to again).
+
+    The common case, one frame waiting on a plain TCP socket, is :meth:`SocketWrites.flush`
+    inline, straight to the kernel's non-blocking ``send`` (gevent's wrapper would only pass it
+    on: with no timeout it re-raises the same ``BlockingIOError``). For an audience of 5,000
+    that was about a sixth of the time of each message's fan-out (``bench/reactions.sh``)."""
     while _corked:
         sockets = _corked[:]
         _corked.clear()
         for sock in sockets:
             try:
-                sock.flush()
+                pending, tcp = sock.pending, sock.tcp
+                if len(pending) == 1 and type(tcp) is _PLAIN_TCP and sock.writer == "corked" \
+                        and not sock.cut:
+                    sock.writer = None
+                    frame = pending[0]
+                    try:
+                        sent = tcp._sock.send(frame)
+                    except BlockingIOError:
+                        sent = 0
+                    if sent == len(frame) and not sock.shutdown_when_drained:
+                        pending.clear()
+                        sock.pending_bytes = 0
+                    else:
+                        sock.sent(frame, sent)
+                else:
+                    sock.flush()
+            except OSError:  # the connection broke (as flush: cut without a word)
+                sock.writer = None
+                sock.abort()
             except Exception:  # noqa: BLE001 - one socket's failure must not stall the rest
                 sock.server.logger.exception("%s: could not write; disconnecting", sock.sid)
                 sock.writer = None
                 sock.abort()
+
+
+def cork_shared(sockets: list, frame: bytes) -> None:
+    """``sock.write_frame(frame)`` for each of ``sockets`` (framed, open, answering pings),
+    with the common case inline: a socket with nothing waiting takes the frame and joins the
+    sockets flushed at the end of the turn. A broadcast to an audience of 5,000 paid two method
+    calls and their checks per recipient for that, about a third of its Python time."""
+    size = len(frame)
+    idle = []
+    for sock in sockets:
+        # No writer means nothing waits (a flush or a drain empties the list first, an abort
+        # drops it), and nothing may exceed the backlog cap: the frame alone never does.
+        if sock.writer is None and not sock.cut:
+            sock.pending.append(frame)
+            sock.pending_bytes += size
+            sock.writer = "corked"
+            idle.append(sock)
+        else:
+            sock.write_frame(frame)
+    if idle:
+        if not _corked:
+            gevent.get_hub().loop.run_callback(_flush_corked)
+        _corked.extend(idle)
 
 
 class SocketWrites:
@@ -83,6 +133,12 @@ class SocketWrites:
         except OSError:
             self.abort()
             return
+        self.sent(data, sent)
+
+    def sent(self, data: bytes, sent: int) -> None:
+        """After a non-blocking ``send`` of everything waiting (``data``) took ``sent`` bytes:
+        the rest, if any, is left to a drain greenlet."""
+        pending = self.pending
         pending.clear()
         if sent < len(data):
             pending.append(memoryview(data)[sent:])
