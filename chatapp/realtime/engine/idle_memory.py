@@ -4,9 +4,10 @@ An idle logged-in socket cost 48 KiB of server memory; the target is 30 (issue 1
 the largest pieces were left over from before the connection became a WebSocket:
 
 - pywsgi reads the request through a ``BufferedReader`` with the default 8 KiB buffer, and
-  the WebSocket keeps reading through it for the connection's life. A client frame is a few
-  hundred bytes, so :func:`use_small_read_buffer` moves the connection to a 1 KiB buffer once
-  the handshake is done (a larger frame is read straight into its own bytes, as before);
+  the WebSocket kept reading through it for the connection's life. The engine now reads a
+  plain TCP connection itself, holding no buffer (frame_input.py); any other (TLS) is moved
+  by :func:`use_small_read_buffer` to a 1 KiB buffer once the handshake is done (a client
+  frame is a few hundred bytes; a larger one is read straight into its own bytes);
 - python-engineio's per-socket queue (a gevent ``JoinableQueue``: three deques, 2.4 KiB) is
   unused once a socket writes its frames directly; :data:`NO_QUEUE` stands in for it.
 """

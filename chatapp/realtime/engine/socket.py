@@ -26,8 +26,9 @@ import gevent
 from engineio import packet as eio_packet
 from engineio import socket as eio_socket
 
+from chatapp.realtime.engine.frame_input import use_frame_input
 from chatapp.realtime.engine.frames import close_frame, frame_of
-from chatapp.realtime.engine.idle_memory import NO_QUEUE, use_small_read_buffer
+from chatapp.realtime.engine.idle_memory import NO_QUEUE
 from chatapp.realtime.engine.reading import QuickReading
 from chatapp.realtime.engine.turns import ReaderTurn
 from chatapp.realtime.engine.writes import SocketWrites
@@ -163,7 +164,7 @@ class FramedSocket(SocketWrites, eio_socket.Socket):
         timeout = self.server.ping_interval + self.server.ping_timeout
         tcp.settimeout(timeout)
         ws._sock.__class__ = QuickReading  # frames read without per-byte Python loops
-        use_small_read_buffer(ws._sock, tcp, timeout)
+        use_frame_input(ws._sock, tcp, timeout)
         if self.connected and not self.finish_upgrade(ws):
             return []
         self.connected = True
@@ -175,6 +176,9 @@ class FramedSocket(SocketWrites, eio_socket.Socket):
         # refuses that, which ended the session). They join the same ordered stream instead.
         ws._sock.raw_write = self.write_frame
         self.server.logger.info("%s: Upgrade to websocket successful", self.sid)
+        # From here a silent client is the ping check's to close (frame_input.py): no timer
+        # per read. Until here (a polling client's upgrade) the timeout guards the reads.
+        tcp.settimeout(None)
         try:
             self.read_loop(ws)
         finally:
