@@ -8,7 +8,7 @@ import gevent
 import gevent.socket
 
 from chatapp.realtime.engine.frame_input import FrameInput, use_frame_input
-from tests.test_engine_idle_memory import Holder, connection
+from tests.test_engine_idle_memory import Holder, connection, handshake_with_a_frame
 
 
 def test_the_connection_is_read_directly_and_pywsgis_reader_closed():
@@ -23,10 +23,7 @@ def test_the_connection_is_read_directly_and_pywsgis_reader_closed():
 
 def test_bytes_sent_with_the_handshake_or_waiting_in_the_kernel_are_read_first():
     server, client, websocket = connection()
-    client.sendall(b"GET / HTTP/1.1\r\n\r\n\x81\x02hi")  # a frame in the handshake's packet
-    gevent.sleep(0.01)
-    assert websocket.handler.rfile.readline() == b"GET / HTTP/1.1\r\n"
-    assert websocket.handler.rfile.readline() == b"\r\n"
+    handshake_with_a_frame(client, websocket)
     assert use_frame_input(websocket, server, 45.0)
     client.sendall(b"\x81\x03you")
     assert websocket.stream.read(2) == b"\x81\x02"

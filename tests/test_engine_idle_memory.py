@@ -50,12 +50,17 @@ def test_an_idle_connection_reads_on_through_a_small_buffer():
     assert websocket.stream.read(1) == b""  # the end of the connection still shows
 
 
-def test_bytes_a_client_sent_with_its_handshake_are_not_lost():
-    server, client, websocket = connection()
-    client.sendall(b"GET / HTTP/1.1\r\n\r\n\x81\x02hi")  # a frame in the handshake's packet
+def handshake_with_a_frame(client, websocket) -> None:
+    """The client sends a frame in its handshake's packet; pywsgi reads the handshake."""
+    client.sendall(b"GET / HTTP/1.1\r\n\r\n\x81\x02hi")
     gevent.sleep(0.01)
     assert websocket.handler.rfile.readline() == b"GET / HTTP/1.1\r\n"
     assert websocket.handler.rfile.readline() == b"\r\n"
+
+
+def test_bytes_a_client_sent_with_its_handshake_are_not_lost():
+    server, client, websocket = connection()
+    handshake_with_a_frame(client, websocket)
     old = websocket.handler.rfile
     assert not use_small_read_buffer(websocket, server, 45.0)
     assert websocket.handler.rfile is old and server.gettimeout() == 45.0
