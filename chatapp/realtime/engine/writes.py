@@ -31,29 +31,29 @@ def _flush_corked() -> None:
     """Runs in the event loop (the hub): writes never block here. A socket whose flush fails
     is cut rather than left corked (it would never be written to again).
 
-    The common case, one frame waiting on a plain TCP socket, is :meth:`SocketWrites.flush`
-    inline, straight to the kernel's non-blocking ``send`` (gevent's wrapper would only pass it
-    on: with no timeout it re-raises the same ``BlockingIOError``). For an audience of 5,000
-    that was about a sixth of the time of each message's fan-out (``bench/reactions.sh``)."""
+    On gevent's plain TCP socket, :meth:`SocketWrites.flush` is inline here, straight to the
+    kernel's non-blocking ``send`` (gevent's wrapper would only pass it on: with no timeout it
+    re-raises the same ``BlockingIOError``). For an audience of 5,000 the method call and the
+    wrapper were about a sixth of the time of each message's fan-out."""
     while _corked:
         sockets = _corked[:]
         _corked.clear()
         for sock in sockets:
             try:
                 pending, tcp = sock.pending, sock.tcp
-                if len(pending) == 1 and type(tcp) is _PLAIN_TCP and sock.writer == "corked" \
+                if pending and type(tcp) is _PLAIN_TCP and sock.writer == "corked" \
                         and not sock.cut:
                     sock.writer = None
-                    frame = pending[0]
+                    data = pending[0] if len(pending) == 1 else b"".join(pending)
                     try:
-                        sent = tcp._sock.send(frame)
+                        sent = tcp._sock.send(data)
                     except BlockingIOError:
                         sent = 0
-                    if sent == len(frame) and not sock.shutdown_when_drained:
+                    if sent == len(data) and not sock.shutdown_when_drained:
                         pending.clear()
                         sock.pending_bytes = 0
                     else:
-                        sock.sent(frame, sent)
+                        sock.sent(data, sent)
                 else:
                     sock.flush()
             except OSError:  # the connection broke (as flush: cut without a word)
