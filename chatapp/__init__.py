@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from chatapp.pages.forms import csrf
     from chatapp.realtime import engine, frame_guard, recovery_server
     from chatapp.realtime.client_manager import make_client_manager
+    from chatapp.realtime.engine import packet_json
 
     database.init_app(app)
     sessions.init_app(app)
@@ -66,6 +67,8 @@ def register_extensions(app: Flask) -> None:
         ping_timeout=app.config["SOCKET_PING_TIMEOUT"],
         logger=False,
         engineio_logger=False,
+        # python-engineio's JSON rules with the decoder built once (engine/packet_json.py).
+        json=packet_json,
     )
     # Connection state recovery (socket.io v4.6+) on the server Flask-SocketIO just built.
     recovery_server.install(app, socketio.server)
