@@ -1,5 +1,5 @@
 """A broadcast's fan-out over real kernel sockets (chatapp/realtime/engine/fanout.py and the
-inline paths of writes.py: ``cork_shared`` and the one-frame flush straight to the kernel):
+inline paths of writes.py: ``cork_shared``, and ``flush`` writing to the kernel socket itself):
 every recipient gets the frame once, in order behind what already waits for it, the skipped
 and the silent get nothing, and a connection the kernel refuses or that broke is handled as
 the general path handles it."""
@@ -168,9 +168,9 @@ def test_a_socket_not_yet_on_websocket_takes_the_stock_path():
     assert server.stock == ["e1", "gone"]
 
 
-def test_real_sockets_take_the_inline_flush():
-    """The inline flush is for gevent's plain TCP socket only (a TLS socket's ``_sock`` is not
-    the stream to write to): these tests must exercise it."""
+def test_real_sockets_take_the_kernel_sockets_own_send():
+    """``flush`` writes to the kernel socket itself only on gevent's plain TCP socket (a TLS
+    socket's ``_sock`` is not the stream to write to): these tests must exercise that."""
     ours, theirs = gevent.socket.socketpair()
     assert type(ours) is writes._PLAIN_TCP and ours._sock.gettimeout() == 0.0
     ours.close(), theirs.close()
