@@ -84,21 +84,21 @@ class FrameInput:
             return data
 
 
-def use_frame_input(websocket: Any, tcp: Any, timeout: float | None) -> bool:
+def use_frame_input(websocket: Any, tcp: Any, timeout: float | None) -> FrameInput | None:
     """Make gevent-websocket's ``websocket`` read the rest of the connection through a
-    :class:`FrameInput` (True), taking over whatever pywsgi's reader already holds (bytes a
+    :class:`FrameInput` (returned), taking over whatever pywsgi's reader already holds (bytes a
     client sent with its handshake), or, for a socket that is not gevent's plain TCP socket,
-    through a small buffer (False). ``timeout`` is left on ``tcp``."""
+    through a small buffer (None). ``timeout`` is left on ``tcp``."""
     if type(tcp) is not gevent.socket.socket:
         use_small_read_buffer(websocket, tcp, timeout)
-        return False
+        return None
     handler = websocket.handler
     old = handler.rfile
     tcp.settimeout(0.0)
     try:
         held = old.peek(1)  # all it holds, after at most one non-blocking read of the kernel
     except OSError:
-        return False  # the connection broke: the stock reader finds out
+        return None  # the connection broke: the stock reader finds out
     finally:
         tcp.settimeout(timeout)
     reader = FrameInput(tcp, old.read(len(held)) if held else b"")
@@ -107,4 +107,4 @@ def use_frame_input(websocket: Any, tcp: Any, timeout: float | None) -> bool:
     # connection is not read for another request. Closing frees the reader's buffer; the TCP
     # socket stays open (FrameInput holds it).
     old.close()
-    return True
+    return reader

@@ -28,6 +28,7 @@ from engineio import socket as eio_socket
 
 from chatapp.realtime.engine.frame_input import use_frame_input
 from chatapp.realtime.engine.frames import close_frame, frame_of
+from chatapp.realtime.engine.handover import detach, read_in_own_greenlet
 from chatapp.realtime.engine.idle_memory import NO_QUEUE
 from chatapp.realtime.engine.reading import QuickReading
 from chatapp.realtime.engine.turns import ReaderTurn
@@ -164,11 +165,15 @@ class FramedSocket(SocketWrites, eio_socket.Socket):
         timeout = self.server.ping_interval + self.server.ping_timeout
         tcp.settimeout(timeout)
         ws._sock.__class__ = QuickReading  # frames read without per-byte Python loops
-        use_frame_input(ws._sock, tcp, timeout)
+        frame_input = use_frame_input(ws._sock, tcp, timeout)
         if self.connected and not self.finish_upgrade(ws):
             return []
         self.connected = True
         self.upgraded = True
+        if frame_input is not None:
+            # From here the connection is read by a greenlet of its own (handover.py).
+            server = ws._sock.handler.server
+            tcp = frame_input.tcp = detach(ws, tcp)
         self.go_direct(tcp)
         # gevent-websocket writes frames of its own (the pong to a WebSocket ping, its close
         # reply) straight to the socket: behind a backlog that was in the middle of one of
@@ -179,16 +184,31 @@ class FramedSocket(SocketWrites, eio_socket.Socket):
         # From here a silent client is the ping check's to close (frame_input.py): no timer
         # per read. Until here (a polling client's upgrade) the timeout guards the reads.
         tcp.settimeout(None)
+        if frame_input is None:
+            self.read_to_end(ws)
+        else:
+            read_in_own_greenlet(server, lambda: self.read_to_end(ws, tcp))
+        return []
+
+    def read_to_end(self, ws: Any, own_tcp: Any = None) -> None:
+        """Read until the connection ends, then end the session. ``own_tcp``: the connection
+        was detached from its request (handover.py), so it is closed and the engine forgets
+        the socket here, as pywsgi and python-engineio did when the request returned."""
         try:
             self.read_loop(ws)
         finally:
             # The client left (or its connection broke): end the session, cut the connection;
             # first what waits for this turn (the reply to a client's close frame), if the
             # kernel takes it at once.
-            self.flush()
-            self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
-            self.abort()
-        return []
+            try:
+                self.flush()
+                self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+                self.abort()
+            finally:
+                if own_tcp is not None:
+                    own_tcp.close()
+                    if self.server.sockets.get(self.sid) is self:
+                        del self.server.sockets[self.sid]
 
     def finish_upgrade(self, ws: Any) -> bool:
         """The polling-to-WebSocket upgrade (Engine.IO v4): ``2probe`` -> ``3probe``, a NOOP
