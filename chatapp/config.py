@@ -159,6 +159,9 @@ def load_config(instance_path: Path) -> dict:
         # its sockets' presence is cleared by the survivors.
         "PRESENCE_TIMEOUT": env_int("PRESENCE_TIMEOUT", 30),
         "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
+        # Sockets handed off at a shutdown keep their presence, parked, while their clients
+        # come back; once none has come back for this long, the rest are announced gone.
+        "HANDOFF_GRACE": env_int("HANDOFF_GRACE", 10),
         "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
         # How often each process removes guests who are gone, whose tokens expired and who
         # left nothing behind (chatapp/actions/guests.py).

@@ -10,6 +10,7 @@ import pytest
 
 from chatapp.cluster import lifecycle
 from tests.chaos_support import figures, make_rooms, require_node, run_clients
+from tests.helpers import ChatClient
 from tests.network_cut import CuttableLink
 
 
@@ -34,14 +35,26 @@ def test_sigterm_hands_clients_off_to_the_other_node(tmp_path):
     to_a = CuttableLink(cluster.a.port, cluster.b.port).start()
     to_b = CuttableLink(cluster.b.port, cluster.a.port).start()
     took: list[float] = []
+    # Someone on B who shows everyone's presence and sits in the rooms.
+    watcher = ChatClient(cluster.b.url)
+    seen_during_handoff: list[str] = []
     try:
         rooms = make_rooms(cluster.b.url, 2, "term")
+        watcher.login("termwatcher")
+        assert watcher.call("presence:watch", {"everyone": True})["ok"]
+        for room in rooms:
+            assert watcher.call("room:join", {"roomId": room})["ok"]
 
         def chaos() -> None:
             time.sleep(3)
+            watcher.clear()
             started = time.time()
             cluster.a.stop(signal.SIGTERM)
             took.append(time.time() - started)
+            time.sleep(3)  # A's clients are back, on B
+            seen_during_handoff.extend(
+                event for event in ("user:offline", "room:user:left", "user:online",
+                                    "room:user:joined") if watcher.received(event))
 
         result = run_clients(receivers=[to_a.url, to_a.url, to_b.url],
                              senders=[to_a.url, to_b.url], rooms=rooms, chaos=chaos,
@@ -54,7 +67,10 @@ def test_sigterm_hands_clients_off_to_the_other_node(tmp_path):
         # A client accepted by the dying process would have held it for gunicorn's whole
         # graceful timeout (30 s).
         assert took[0] < 10, took
+        # Their sessions took their presence over: nobody saw them leave and come back.
+        assert seen_during_handoff == [], seen_during_handoff
     finally:
+        watcher.close()
         to_a.close()
         to_b.close()
         cluster.stop()

@@ -11,9 +11,11 @@ from sqlalchemy import delete, or_, select, update
 
 from chatapp.actions.event_viewers import note_viewers
 from chatapp.actions.recovery_sessions import persist_sessions
+from chatapp.cluster.process_registry import add_parked_process
 from chatapp.errors import NotMember
 from chatapp.extensions import db
-from chatapp.models import Connection, Room, RoomPresence, ServerProcess, User
+from chatapp.models import Connection, RecoverySession, Room, RoomPresence, ServerProcess, User
+from chatapp.models.presence import PARKED_SUFFIX
 from chatapp.models.room import ROOM_KIND_EVENT
 from chatapp.queries import events as event_queries
 from chatapp.queries import presence as presence_queries
@@ -156,13 +158,16 @@ def do_remove_sockets(sids: list[str], *, unsubscribe: bool = False) -> None:
 
 def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
     """Clear the sockets of processes whose heartbeat went stale (or that are known dead),
+    and those parked at a shutdown that nobody came back for within ``HANDOFF_GRACE``,
     announcing each departure as a disconnect would. Each dead process is claimed first so
     that when several survivors reap at once, only one announces. Returns sockets cleared."""
     cutoff = presence_queries.alive_cutoff()
+    parked_cutoff = presence_queries.parked_cutoff()
     candidates = db.session.scalars(select(ServerProcess.id).where(
         ServerProcess.reaped_by.is_(None),
         ServerProcess.id != reaper_id,
-        or_(ServerProcess.heartbeat_at < cutoff, ServerProcess.id.in_(list(also_dead))),
+        or_(ServerProcess.heartbeat_at < cutoff, ServerProcess.id.in_(list(also_dead)),
+            ServerProcess.id.endswith(PARKED_SUFFIX) & (ServerProcess.heartbeat_at < parked_cutoff)),
     )).all()
     cleared = 0
     for process_id in candidates:
@@ -181,3 +186,37 @@ def do_reap_dead_processes(reaper_id: str, *, also_dead: list[str] = ()) -> int:
         db.session.execute(delete(ServerProcess).where(ServerProcess.id == process_id))
         db.session.commit()
     return cleared
+
+
+def do_park_sockets(sids: list[str]) -> None:
+    """Shutdown: the presence of these sockets (just closed, their sessions kept) moves to a
+    placeholder process row instead of being announced gone. A client that resumes on a live
+    process takes its rows over silently (:func:`chatapp.actions.recovery.do_resume_session`):
+    to everyone else nothing happened. Announcing them would have cost a restart N
+    departures, then N arrivals, each replayed to each of the N resuming sockets: N^2 frames.
+
+    What nobody takes over is announced gone once no client has come back to the placeholder
+    for ``HANDOFF_GRACE`` (:func:`do_reap_dead_processes`), as after a crash. A client that
+    cannot resume (python-socketio, socket.io-client before 4.6) reconnects as a new socket:
+    its guest name is given back to it when it logs in again (``sessions.name_taken``), and
+    its old rooms count it until the grace ends."""
+    if not sids:
+        return
+    parked = add_parked_process()
+    db.session.execute(update(Connection).where(Connection.sid.in_(sids))
+                       .values(process_id=parked))
+    db.session.commit()
+
+
+def do_release_parked_name(name: str) -> bool:
+    """A guest logging in as ``name``, which only sockets parked at a shutdown hold: most
+    likely the same person, back on a client that cannot resume. The parked sockets are
+    cleared (announced gone, as the grace's end would) and their sessions ended, so the name
+    is free and nobody else resumes as that guest later. Whoever it is, a guest's name was
+    never proof of identity: a clean disconnect frees it at once. Returns whether any were
+    cleared."""
+    sids = presence_queries.parked_sockets_of_guest_name(name)
+    if sids:
+        db.session.execute(delete(RecoverySession).where(RecoverySession.sid.in_(sids)))
+        do_remove_sockets(sids)  # commits the above with it
+    return bool(sids)

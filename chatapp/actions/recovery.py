@@ -2,9 +2,11 @@
 
 Two cases, depending on whether the old socket's presence was already cleared:
 
-- **taken over**: its process died (SIGKILL, lost host) or has not yet noticed that the link
-  was cut, so its presence rows are still there. They move to the new socket as they are:
-  to everyone else nothing happened (no left/joined announcements).
+- **taken over**: its process died (SIGKILL, lost host), has not yet noticed that the link
+  was cut, or handed it off at a shutdown (its rows parked, see
+  :func:`chatapp.actions.presence.do_park_sockets`), so its presence rows are still there.
+  They move to the new socket as they are: to everyone else nothing happened (no
+  left/joined announcements).
 - **restored**: it disconnected cleanly and was snapshotted (who, which rooms). The user is
   back online and re-enters each room it may still see (a ban in between keeps it out), with
   the usual arrival announcements, but no ``room:history`` / ``eventHistory``: the replay
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select, update
 
 from chatapp.actions.presence import enter_room, lock_users
-from chatapp.cluster.process_registry import current_process_id
+from chatapp.cluster.process_registry import current_process_id, keep_parked_awake
 from chatapp.errors import ChatError
 from chatapp.extensions import db
 from chatapp.models import Connection, RecoverySession, Room, RoomPresence, User
@@ -68,6 +70,7 @@ def do_resume_session(sid: str, pid: str) -> Resumed:
 def _take_over(sid: str, old: str) -> Resumed:
     connection = db.session.get(Connection, old)
     lock_users([connection.user_id])
+    keep_parked_awake(connection.process_id)
     user = db.session.get(User, connection.user_id)
     db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
     db.session.flush()

@@ -7,7 +7,7 @@ from flask import current_app
 
 from chatapp.actions.accounts import is_reserved, is_safe_url
 from chatapp.actions.host_users import do_user_for_credential
-from chatapp.actions.presence import do_remove_socket
+from chatapp.actions.presence import do_release_parked_name, do_remove_socket
 from chatapp.cluster.process_registry import current_process_id
 from chatapp.errors import AuthFailed, Invalid, RateLimited
 from chatapp.extensions import db
@@ -49,16 +49,22 @@ def check_avatar(avatar: object) -> str | None:
     return avatar if len(avatar) <= AVATAR_MAX and is_safe_url(avatar) else None
 
 
-def name_taken(name: str) -> bool:
+def name_taken(name: str, *, asked_for: bool = False) -> bool:
     """Taken if an account has it (guests never use an account's name) or someone online
-    goes by it."""
+    goes by it. A name the guest ``asked_for`` is given back from sockets that wait, parked,
+    since a restart: most likely this very guest, on a client that does not resume sessions,
+    logging in again (a suffixed name asked for by nobody is not)."""
+    if not presence_queries.guest_name_taken(name):
+        return False
+    if not asked_for or not do_release_parked_name(name):
+        return True
     return presence_queries.guest_name_taken(name)
 
 
 def free_guest_name(wanted: str) -> str:
     """``wanted``, or ``wanted-2``, ``wanted-3``... if that name is taken."""
     candidate, n = wanted, 1
-    while name_taken(candidate):
+    while name_taken(candidate, asked_for=candidate == wanted):
         n += 1
         suffix = f"-{n}"
         candidate = wanted[: USERNAME_MAX - len(suffix)] + suffix

@@ -17,7 +17,12 @@ from chatapp.actions.guests import do_remove_stale_guests
 from chatapp.actions.presence import do_reap_dead_processes
 from chatapp.actions.recovery_sessions import do_prune_recovery
 from chatapp.cluster.lifecycle import begin_shutdown, shutting_down
-from chatapp.cluster.process_registry import beat, current_process_id, forget_process
+from chatapp.cluster.process_registry import (
+    beat,
+    current_process_id,
+    forget_process,
+    parked_processes_exist,
+)
 from chatapp.extensions import db, socketio
 from chatapp.models import ServerProcess
 
@@ -80,15 +85,21 @@ def remove_stale_guests_now_and_then() -> None:
 def _presence_loop(app: Flask) -> None:
     interval = app.config["HEARTBEAT_INTERVAL"]
     while not shutting_down():  # a tick after shutdown began would register the process again
+        pause = interval
         with app.app_context():
             try:
                 presence_tick()
+                if parked_processes_exist():
+                    # Sockets parked at a shutdown wait for their clients: once none has come
+                    # back for HANDOFF_GRACE, those who did not are announced gone, within a
+                    # second, not up to a whole interval later.
+                    pause = min(interval, 1)
             except Exception:  # a database hiccup must not end the heartbeat for good
                 log.exception("presence tick failed")
                 db.session.rollback()
             finally:
                 db.session.remove()
-        socketio.sleep(interval)
+        socketio.sleep(pause)
 
 
 def ensure_presence_job(app: Flask) -> None:

@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from chatapp.extensions import db
 from chatapp.timeutil import utcnow
 
+# Ends the id of a placeholder process row that holds the presence of sockets handed off at a
+# shutdown (chatapp.actions.presence.do_park_sockets).
+PARKED_SUFFIX = "-parked"
+
 
 class ServerProcess(db.Model):
     """A running server process. Its heartbeat going stale marks its sockets as gone."""

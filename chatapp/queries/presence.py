@@ -8,12 +8,19 @@ from sqlalchemy import DateTime, bindparam, exists, func, or_, select
 
 from chatapp.extensions import db
 from chatapp.models import Connection, RoomPresence, ServerProcess, User
+from chatapp.models.presence import PARKED_SUFFIX
 from chatapp.timeutil import utcnow
 
 
 def alive_cutoff() -> datetime:
     """Processes whose heartbeat is older than this are dead; their sockets do not count."""
     return utcnow() - timedelta(seconds=current_app.config["PRESENCE_TIMEOUT"])
+
+
+def parked_cutoff() -> datetime:
+    """Sockets parked at a shutdown whose placeholder no client came back to since this are
+    given up (``HANDOFF_GRACE``)."""
+    return utcnow() - timedelta(seconds=current_app.config["HANDOFF_GRACE"])
 
 
 # Built once: constructing these statements cost more CPU than running them (a login ran
@@ -54,6 +61,19 @@ def room_users_count(room_id: int) -> int:
 
 def user_is_online(user_id: int) -> bool:
     return bool(db.session.scalar(_USER_IS_ONLINE, {"user_id": user_id}))
+
+
+def parked_sockets_of_guest_name(name: str) -> list[str]:
+    """The sockets parked at a shutdown (``actions.presence.do_park_sockets``) of guests
+    named ``name`` (case-insensitively), if nobody else online goes by it; else none."""
+    holders = db.session.execute(
+        select(Connection.sid, Connection.process_id)
+        .join(User, User.id == Connection.user_id)
+        .join(_LIVE, _LIVE.c.sid == Connection.sid)
+        .where(func.lower(User.username) == name.lower(), User.is_guest.is_(True))).all()
+    if any(not process_id.endswith(PARKED_SUFFIX) for _, process_id in holders):
+        return []
+    return [sid for sid, _ in holders]
 
 
 def guest_name_taken(name: str) -> bool:

@@ -9,7 +9,7 @@ import gevent.lock
 from flask import request, session
 
 from chatapp.actions.messages import RoomRef
-from chatapp.actions.presence import do_remove_socket, do_remove_sockets
+from chatapp.actions.presence import do_park_sockets, do_remove_socket, do_remove_sockets
 from chatapp.actions.recovery import do_resume_session
 from chatapp.actions.recovery_sessions import (
     do_end_session,
@@ -161,11 +161,12 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
 
 def hand_off_every_socket() -> None:
     """Shutdown: keep the sessions of every socket of this process, close them all, then
-    clear their presence, each step in one transaction (one disconnect handler at a time was
-    two commits and a round of announcements per socket: for thousands of sockets, longer
-    than gunicorn's graceful timeout). The sessions are kept first because a client
-    reconnects elsewhere the moment its socket closes and must find its session there.
-    Needs an app context."""
+    park the presence of the resumable ones (:func:`do_park_sockets`: their clients take it
+    over when they resume, unannounced) and clear the others', each step in one transaction
+    (one disconnect handler at a time was two commits and a round of announcements per
+    socket: for thousands of sockets, longer than gunicorn's graceful timeout). The sessions
+    are kept first because a client reconnects elsewhere the moment its socket closes and
+    must find its session there. Needs an app context."""
     global _handing_off
     resumable = [sid for sid in local_sids() if recovery_log.pid_of(sid) is not None]
     do_keep_sessions(resumable, {sid: state_of(sid).guest_name_asked for sid in resumable},
@@ -175,7 +176,9 @@ def hand_off_every_socket() -> None:
         socketio.server.eio.disconnect()
     finally:
         gone, _handing_off = _handing_off, None
-    do_remove_sockets(gone)
+    kept = set(resumable)
+    do_park_sockets([sid for sid in gone if sid in kept])
+    do_remove_sockets([sid for sid in gone if sid not in kept])
 
 
 def register_sockets() -> None:
