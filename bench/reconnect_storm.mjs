@@ -40,28 +40,37 @@ const call = (socket, event, payload, ms = 60000) => new Promise((resolve) => {
   socket.timeout(ms).emit(event, payload, (err, ack) => resolve(err ? null : ack));
 });
 
-const storm = { started: 0, back: 0, recovered: 0, relogged: 0, failed: 0, lastAt: 0 };
+// Each person counts once, at their first connection after the restart; a person whose
+// socket drops again after that (a ping timeout under the storm's load) and comes back is
+// counted in `dropped_again`, not twice.
+const storm = { started: 0, back: 0, recovered: 0, relogged: 0, failed: 0, lastAt: 0,
+                droppedAgain: 0, dropReasons: {} };
 const latencies = [];
 
 function person(i) {
-  const state = { socket: null, token: null, down: false };
+  const state = { socket: null, token: null, down: false, back: false };
   const socket = io(url, { transports: ["websocket"], forceNew: true, timeout: 20000 });
   state.socket = socket;
-  socket.on("disconnect", () => { state.down = true; });
+  socket.on("disconnect", (reason) => {
+    state.down = true;
+    if (!state.back) return;
+    storm.droppedAgain += 1;
+    storm.dropReasons[reason] = (storm.dropReasons[reason] || 0) + 1;
+  });
   socket.on("room:message:new", (data) => {
     const text = data?.message?.content || "";
     if (text.startsWith("lat:")) latencies.push(performance.now() - Number(text.slice(4)));
   });
   socket.on("connect", async () => {
     if (!state.down) return;  // the first connect: logged in below
-    if (socket.recovered) {
-      storm.recovered += 1;
-    } else {
+    if (!socket.recovered) {
       const ack = await call(socket, "user:login", { token: state.token });
-      if (!ack?.ok) { storm.failed += 1; return; }
-      storm.relogged += 1;
+      if (!ack?.ok) { if (!state.back) storm.failed += 1; return; }
     }
     state.down = false;
+    if (state.back) return;  // back a second time: counted in droppedAgain
+    state.back = true;
+    if (socket.recovered) storm.recovered += 1; else storm.relogged += 1;
     storm.back += 1;
     storm.lastAt = performance.now();
   });
@@ -121,6 +130,7 @@ const giveUp = storm.started + deadline * 1000;
 while (storm.back + storm.failed < people.length && performance.now() < giveUp) await sleep(100);
 console.log(`STORM ${JSON.stringify({ clients: people.length, back: storm.back,
   recovered: storm.recovered, relogged: storm.relogged, failed: storm.failed,
+  dropped_again: storm.droppedAgain, drop_reasons: storm.dropReasons,
   all_back_s: storm.back === people.length ? (storm.lastAt - storm.started) / 1000 : null })}`);
 for (const p of people) p.socket.disconnect();
 process.exit(0);

@@ -55,19 +55,21 @@ def worker_of(master: int) -> int:
     return master
 
 
-def start_server(port: int, env: dict) -> subprocess.Popen:
-    server = subprocess.Popen([str(ROOT / "bench" / "serve.sh")], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
-    deadline = time.time() + 60
+def start_server(port: int, env: dict, log: Path, wait: float = 60) -> subprocess.Popen:
+    """Start it and wait until it answers. Under a storm of thousands of clients
+    reconnecting the health check waits its turn, hence its generous timeout."""
+    with log.open("ab") as out:
+        server = subprocess.Popen([str(ROOT / "bench" / "serve.sh")], env=env,
+                                  stdout=out, stderr=out, start_new_session=True)
+    deadline = time.time() + wait
     while time.time() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=1).ok:
+            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=5).ok:
                 return server
         except requests.RequestException:
             time.sleep(0.2)
     server.kill()
-    sys.exit("the server did not start")
+    sys.exit(f"the server did not answer within {wait:.0f} s (its log: {log})")
 
 
 def read_line(loadgen: subprocess.Popen, prefix: str) -> dict | None:
@@ -95,7 +97,8 @@ def main() -> None:
     # serve.sh starts from an empty database: the restart must keep it, so it gets a URL.
     env = {**os.environ, "PORT": str(port), "LOG_LEVEL": "WARNING",
            "DATABASE_URL": f"sqlite:///{work / 'storm.sqlite3'}"}
-    server = start_server(port, env)
+    log = work / "server.log"
+    server = start_server(port, env, log)
     worker = worker_of(server.pid)
     idle_kib = rss_kib(worker)
     loadgen = subprocess.Popen(
@@ -115,7 +118,7 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         stopped = time.monotonic() - stopping
-        server = start_server(port, env)
+        server = start_server(port, env, log, wait=args.deadline)
         up = time.monotonic() - stopping
         if args.profile:
             subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
@@ -143,6 +146,8 @@ def main() -> None:
     print(f"storm                        {storm['back']:,} of {storm['clients']:,} logged in "
           f"again ({storm['recovered']:,} recovered, {storm['relogged']:,} by token, "
           f"{storm['failed']:,} failed) in {took} s   (target <= 60)")
+    print(f"                             {storm['dropped_again']:,} dropped again after "
+          f"coming back (counted once above): {storm['drop_reasons'] or ''}")
 
 
 if __name__ == "__main__":
