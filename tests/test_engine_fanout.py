@@ -160,6 +160,27 @@ def test_a_silent_client_gets_nothing_and_is_closed_after_the_send():
     assert received(clients[0], len(frame_of(pkt))) == frame_of(pkt)
 
 
+def test_a_client_whose_pong_waits_unread_is_not_taken_for_gone():
+    """A server saturated for longer than the ping timeout (a restart's storm of resumes)
+    reads pongs late: a client that did send bytes since is alive, and is served. Once what
+    it sent has been read and still no pong came, it is silent after all, and closed."""
+    server = Server()
+    recipients, clients = connected(server, 2)
+    behind = server.eio.sockets["e1"]
+    behind.last_ping = time.time() - 60
+    clients[1].sendall(b"\x8a\x80pong")  # unread by the server so far
+    pkt = message("hello")
+    fanout.deliver(server, recipients, set(), pkt)
+    gevent.sleep(0.01)
+    assert server.eio.closed == [] and not behind.closed
+    assert received(clients[1], len(frame_of(pkt))) == frame_of(pkt)
+
+    assert behind.tcp.recv(64)  # read now, and no pong among it after all
+    fanout.deliver(server, recipients, set(), pkt)
+    gevent.sleep(0.01)
+    assert server.eio.closed == ["e1"] and behind.closed
+
+
 def test_a_socket_not_yet_on_websocket_takes_the_stock_path():
     server = Server()
     recipients, _ = connected(server, 2)

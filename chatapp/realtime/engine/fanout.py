@@ -26,7 +26,8 @@ def deliver(server: socketio.Server, recipients: Iterable[tuple[str, str]], skip
     ``skip``."""
     sockets = server.eio.sockets
     # FramedSocket.check_ping_timeout, inline, with one clock read for the whole fan-out: a
-    # socket whose client missed its pong gets nothing and is closed in a greenlet of its own.
+    # socket whose client missed its pong gets nothing and is closed in a greenlet of its own
+    # (unless its pong may be among the bytes not read yet: then it is served as usual).
     now, ping_timeout = time.time(), server.eio.ping_timeout
     framed = []
     for sid, eio_sid in recipients:
@@ -35,10 +36,8 @@ def deliver(server: socketio.Server, recipients: Iterable[tuple[str, str]], skip
         sock = sockets.get(eio_sid)
         if sock is not None and getattr(sock, "tcp", None) is not None and not sock.closed:
             last_ping = sock.last_ping
-            if not last_ping or now - last_ping <= ping_timeout:
+            if not last_ping or now - last_ping <= ping_timeout or sock.check_ping_timeout():
                 framed.append(sock)
-            else:
-                sock.check_ping_timeout()
         else:
             server._send_eio_packet(eio_sid, pkt)
     if framed:

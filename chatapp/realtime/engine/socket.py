@@ -23,6 +23,7 @@ import time
 from typing import Any
 
 import gevent
+import gevent.socket
 from engineio import packet as eio_packet
 from engineio import socket as eio_socket
 
@@ -83,6 +84,8 @@ class FramedSocket(SocketWrites, eio_socket.Socket):
             return super().check_ping_timeout()  # raises, as the stock one does
         last_ping = self.last_ping
         if last_ping and time.time() - last_ping > self.server.ping_timeout:
+            if self.has_unread_input():
+                return True  # the pong may be there: this server is behind, not the client
             if not self.closing and not getattr(self, "close_scheduled", False):
                 self.close_scheduled = True
                 self.server.logger.info("%s: Client is gone, closing socket", self.sid)
@@ -90,6 +93,21 @@ class FramedSocket(SocketWrites, eio_socket.Socket):
                              reason=self.server.reason.PING_TIMEOUT)
             return False
         return True
+
+    def has_unread_input(self) -> bool:
+        """Whether the client sent bytes this server has not read yet (a peek at the kernel
+        socket). A server saturated for longer than the ping timeout (10,000 clients
+        resuming at once after a restart) read their pongs too late and took thousands of
+        live clients for gone; each came back and resumed again, and their departures and
+        returns were announced to everyone: the storm fed itself. A client that really went
+        silent has sent nothing since its last frame, so it is still closed in time."""
+        tcp = self.tcp
+        if type(tcp) is not gevent.socket.socket or self.cut:
+            return False
+        try:
+            return bool(tcp._sock.recv(1, _stdlib_socket.MSG_PEEK))
+        except OSError:  # nothing there (EAGAIN), or the connection is broken
+            return False
 
     # --- pings ---------------------------------------------------------------------------
 
