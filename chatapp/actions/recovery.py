@@ -36,10 +36,18 @@ from chatapp.serializers import user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 
 
+@dataclass(frozen=True)
+class ResumedRoom:
+    """What a resumed socket needs of a room: read before the commit, which would expire a
+    loaded row and cost a query per room to read again."""
+    id: int
+    kind: str
+
+
 @dataclass
 class Resumed:
     actor: Actor | None
-    rooms: list[Room] = field(default_factory=list)
+    rooms: list[ResumedRoom] = field(default_factory=list)
     guest_name_asked: str | None = None
     # The presence channels it listened to (presence:watch), or None when not snapshotted
     # (its process died, or the old socket was taken over): then it starts as a new socket.
@@ -50,24 +58,29 @@ def do_resume_session(sid: str, pid: str) -> Resumed:
     """Make socket ``sid`` the continuation of session ``pid`` (checked resumable by the
     caller): its identity and rooms, subscribed to their channels. Committed."""
     session = db.session.get(RecoverySession, pid)
-    old = session.sid
+    old, guest_name_asked = session.sid, session.guest_name_asked
+    presence = json.loads(session.presence) if session.presence else None
+    moved = update(RecoverySession).where(RecoverySession.pid == pid).values(
+        sid=sid, disconnected_at=None)
     if db.session.get(Connection, old) is not None:
-        resumed = _take_over(sid, old)
+        resumed = _take_over(sid, old, moved)
     else:
         resumed = _restore(sid, session)
-    db.session.execute(update(RecoverySession).where(RecoverySession.pid == pid).values(
-        sid=sid, disconnected_at=None))
-    db.session.commit()
+        db.session.execute(moved)
+        db.session.commit()
     if resumed.actor is not None:
         broadcast.subscribe(sid, broadcast.user_channel(resumed.actor.user_id))
     for room in resumed.rooms:
         broadcast.subscribe(sid, broadcast.room_channel(room.id))
-    resumed.guest_name_asked = session.guest_name_asked
-    resumed.presence = json.loads(session.presence) if session.presence else None
+    resumed.guest_name_asked = guest_name_asked
+    resumed.presence = presence
     return resumed
 
 
-def _take_over(sid: str, old: str) -> Resumed:
+def _take_over(sid: str, old: str, moved) -> Resumed:
+    """One transaction (a restart's storm is thousands of these): the old socket's rows
+    move to the new one, and the session (``moved``) names it."""
+    db.session.execute(moved)  # first: locks in the order the reaper takes them (PostgreSQL)
     connection = db.session.get(Connection, old)
     lock_users([connection.user_id])
     keep_parked_awake(connection.process_id)
@@ -76,10 +89,12 @@ def _take_over(sid: str, old: str) -> Resumed:
     db.session.flush()
     db.session.execute(update(RoomPresence).where(RoomPresence.sid == old).values(sid=sid))
     db.session.execute(delete(Connection).where(Connection.sid == old))
-    rooms = list(db.session.scalars(select(Room).join(
-        RoomPresence, RoomPresence.room_id == Room.id).where(RoomPresence.sid == sid)))
+    rooms = [ResumedRoom(room_id, kind) for room_id, kind in db.session.execute(
+        select(Room.id, Room.kind).join(RoomPresence, RoomPresence.room_id == Room.id)
+        .where(RoomPresence.sid == sid))]
+    actor = Actor.of(user)
     db.session.commit()
-    return Resumed(Actor.of(user), rooms)
+    return Resumed(actor, rooms)
 
 
 def _restore(sid: str, session: RecoverySession) -> Resumed:
@@ -102,8 +117,9 @@ def _restore(sid: str, session: RecoverySession) -> Resumed:
             authz.check_can_see(actor, room)
         except ChatError:  # banned, or no longer a member of a private room, meanwhile
             continue
+        resumed_room = ResumedRoom(room.id, room.kind)  # (entering commits)
         _re_enter(sid, actor, room)
-        rooms.append(room)
+        rooms.append(resumed_room)
     return Resumed(actor, rooms)
 
 
