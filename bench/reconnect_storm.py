@@ -44,6 +44,12 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def worker_of(master: int) -> int:
     """gunicorn's worker, the child of the arbiter, holds the sockets."""
     deadline = time.time() + 10
@@ -126,7 +132,11 @@ def main() -> None:
                               str(max(5, args.deadline // 2)), "--format", "raw",
                               "--output", args.profile, "--nonblocking"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        restarted = worker_of(server.pid)
+        cpu_before, loadgen_before = cpu_seconds(restarted), cpu_seconds(loadgen.pid)
         storm = read_line(loadgen, "STORM ")
+        storm_cpu = cpu_seconds(restarted) - cpu_before
+        loadgen_cpu = cpu_seconds(loadgen.pid) - loadgen_before
     finally:
         if loadgen.poll() is None:
             loadgen.kill()
@@ -146,6 +156,8 @@ def main() -> None:
     print(f"storm                        {storm['back']:,} of {storm['clients']:,} logged in "
           f"again ({storm['recovered']:,} recovered, {storm['relogged']:,} by token, "
           f"{storm['failed']:,} failed) in {took} s   (target <= 60)")
+    print(f"                             CPU from serving again to the end: server "
+          f"{storm_cpu:.1f} s, load generator {loadgen_cpu:.1f} s")
     print(f"                             {storm['dropped_again']:,} dropped again after "
           f"coming back (counted once above): {storm['drop_reasons'] or ''}")
 
