@@ -45,7 +45,7 @@ class RecoverySession(db.Model):
     __tablename__ = "recovery_sessions"
 
     pid: Mapped[str] = mapped_column(String(40), primary_key=True)
-    sid: Mapped[str] = mapped_column(String(64))
+    sid: Mapped[str] = mapped_column(String(64), index=True)  # a disconnect looks it up
     # The last event logged before the session began: a reconnect that sends no offset (it
     # never got an event) resumes from here.
     start_offset: Mapped[int] = mapped_column(OFFSET_TYPE, default=0)
