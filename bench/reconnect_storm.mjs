@@ -44,7 +44,7 @@ const call = (socket, event, payload, ms = 60000) => new Promise((resolve) => {
 // socket drops again after that (a ping timeout under the storm's load) and comes back is
 // counted in `dropped_again`, not twice.
 const storm = { started: 0, back: 0, recovered: 0, relogged: 0, failed: 0, lastAt: 0,
-                droppedAgain: 0, dropReasons: {} };
+                droppedAgain: 0, dropReasons: {}, returns: [] };
 const latencies = [];
 
 function person(i) {
@@ -73,6 +73,7 @@ function person(i) {
     if (socket.recovered) storm.recovered += 1; else storm.relogged += 1;
     storm.back += 1;
     storm.lastAt = performance.now();
+    storm.returns.push((storm.lastAt - storm.started) / 1000);
   });
   return new Promise((resolve, reject) => {
     socket.once("connect", async () => {
@@ -131,6 +132,7 @@ while (storm.back + storm.failed < people.length && performance.now() < giveUp) 
 console.log(`STORM ${JSON.stringify({ clients: people.length, back: storm.back,
   recovered: storm.recovered, relogged: storm.relogged, failed: storm.failed,
   dropped_again: storm.droppedAgain, drop_reasons: storm.dropReasons,
+  back_p50_s: percentile(storm.returns, 50), back_p90_s: percentile(storm.returns, 90),
   all_back_s: storm.back === people.length ? (storm.lastAt - storm.started) / 1000 : null })}`);
 for (const p of people) p.socket.disconnect();
 process.exit(0);

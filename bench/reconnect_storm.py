@@ -156,6 +156,8 @@ def main() -> None:
     print(f"storm                        {storm['back']:,} of {storm['clients']:,} logged in "
           f"again ({storm['recovered']:,} recovered, {storm['relogged']:,} by token, "
           f"{storm['failed']:,} failed) in {took} s   (target <= 60)")
+    print(f"                             half of them back after {storm['back_p50_s']} s, "
+          f"90% after {storm['back_p90_s']} s")
     print(f"                             CPU from serving again to the end: server "
           f"{storm_cpu:.1f} s, load generator {loadgen_cpu:.1f} s")
     print(f"                             {storm['dropped_again']:,} dropped again after "
