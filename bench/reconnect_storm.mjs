@@ -44,13 +44,26 @@ const call = (socket, event, payload, ms = 60000) => new Promise((resolve) => {
 // socket drops again after that (a ping timeout under the storm's load) and comes back is
 // counted in `dropped_again`, not twice.
 const storm = { started: 0, back: 0, recovered: 0, relogged: 0, failed: 0, lastAt: 0,
-                droppedAgain: 0, dropReasons: {}, returns: [] };
+                droppedAgain: 0, dropReasons: {}, returns: [], attemptErrors: {},
+                timedOutAttempts: [] };
 const latencies = [];
 
 function person(i) {
   const state = { socket: null, token: null, down: false, back: false };
   const socket = io(url, { transports: ["websocket"], forceNew: true, timeout: 20000 });
   state.socket = socket;
+  // Why reconnection attempts after the restart failed (socket.io-client's messages:
+  // "timeout" is an attempt that got no Engine.IO handshake within `timeout`, 20 s).
+  socket.io.on("reconnect_attempt", () => { state.attemptAt = performance.now(); });
+  socket.io.on("reconnect_error", (error) => {
+    if (!storm.started) return;
+    if (error?.message === "timeout") {
+      storm.timedOutAttempts.push((state.attemptAt - storm.started) / 1000);
+    }
+    const detail = error?.description?.message || error?.description;
+    const key = `${error?.message}${detail ? ` (${detail})` : ""}`;
+    storm.attemptErrors[key] = (storm.attemptErrors[key] || 0) + 1;
+  });
   socket.on("disconnect", (reason) => {
     state.down = true;
     if (!state.back) return;
@@ -132,6 +145,8 @@ while (storm.back + storm.failed < people.length && performance.now() < giveUp) 
 console.log(`STORM ${JSON.stringify({ clients: people.length, back: storm.back,
   recovered: storm.recovered, relogged: storm.relogged, failed: storm.failed,
   dropped_again: storm.droppedAgain, drop_reasons: storm.dropReasons,
+  attempt_errors: storm.attemptErrors,
+  timed_out_attempts_began_s: [0, 10, 50, 90, 100].map((p) => percentile(storm.timedOutAttempts, p)),
   back_p50_s: percentile(storm.returns, 50), back_p90_s: percentile(storm.returns, 90),
   all_back_s: storm.back === people.length ? (storm.lastAt - storm.started) / 1000 : null })}`);
 for (const p of people) p.socket.disconnect();

@@ -158,6 +158,11 @@ def main() -> None:
           f"{storm['failed']:,} failed) in {took} s   (target <= 60)")
     print(f"                             half of them back after {storm['back_p50_s']} s, "
           f"90% after {storm['back_p90_s']} s")
+    print(f"                             failed reconnection attempts: "
+          f"{storm['attempt_errors'] or 'none'}")
+    if storm["timed_out_attempts_began_s"][0] is not None:
+        print(f"                             attempts that timed out began at (s after the "
+              f"drop: min, p10, p50, p90, max) {storm['timed_out_attempts_began_s']}")
     print(f"                             CPU from serving again to the end: server "
           f"{storm_cpu:.1f} s, load generator {loadgen_cpu:.1f} s")
     print(f"                             {storm['dropped_again']:,} dropped again after "
