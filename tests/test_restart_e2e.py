@@ -4,6 +4,9 @@ This module's ``server`` (its own, module scoped) is restarted here; other modul
 their own processes and are unaffected."""
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import time
 
 import pytest
@@ -169,3 +172,32 @@ def test_a_restart_under_connected_clients_leaves_no_ghosts(server, connect, uni
         problems.append(f"{gone_name!r} is still taken after the grace: got "
                         f"{newcomer.user['username']!r}")
     assert problems == []
+
+
+def test_a_handshake_during_the_shutdown_is_refused_over_http_not_upgraded(server, connect):
+    """A stock client that reconnects while the old process is stopping must hear 503 at
+    once and retry: a WebSocket upgraded (101) and then closed before Engine.IO's OPEN left
+    socket.io-client waiting for its 20 s connect timeout. The connection is closed after the
+    answer (kept alive, it held the worker's graceful wait; the probe's 5 s timeout fails)."""
+    connect()  # a socket for the shutdown to hand off
+    process = server.process
+    os.killpg(process.pid, signal.SIGTERM)
+    time.sleep(0.05)  # the worker keeps its listener for up to a second after SIGTERM
+    answers = []
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as probe:
+            probe.sendall(
+                b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\n"
+                b"Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            answer = b""
+            while chunk := probe.recv(4096):  # to the end: the server closes the connection
+                answer += chunk
+            answers.append(answer.split(b"\r\n")[0])
+    except ConnectionRefusedError:
+        answers.append(b"refused")  # the listener was already closed: also a fast failure
+    finally:
+        process.wait(timeout=15)
+        server.process = None
+        server.start()
+    assert answers in ([b"HTTP/1.1 503 Service Unavailable"], [b"refused"]), answers

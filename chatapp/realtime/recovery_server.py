@@ -112,10 +112,12 @@ class RecoveringServer(socketio.Server):
 
     def handle_request(self, environ, start_response):
         """A process shutting down opens no new session (SIGTERM hand-off): a handshake (a
-        request without ``sid``) is answered 503 and the client tries again, elsewhere."""
+        request without ``sid``) is answered 503 and the client tries again, elsewhere. The
+        connection is closed too: kept alive, it would hold the worker's graceful wait (30 s)."""
         if shutting_down() and "sid=" not in environ.get("QUERY_STRING", ""):
             start_response("503 Service Unavailable", [("Content-Type", "text/plain"),
-                                                       ("Retry-After", "1")])
+                                                       ("Retry-After", "1"),
+                                                       ("Connection", "close")])
             return [b"shutting down"]
         return super().handle_request(environ, start_response)
 

@@ -23,6 +23,8 @@ from http.client import HTTPException
 
 from geventwebsocket.handler import WebSocketHandler
 
+from chatapp.cluster.lifecycle import shutting_down
+
 MAX_LINE_BYTES = 65536  # http.client._MAXLINE
 MAX_HEADERS = 100  # http.client._MAXHEADERS
 
@@ -121,7 +123,19 @@ def _field(name: str, source: list[str]) -> tuple[str, str]:
 
 
 class RequestHandler(WebSocketHandler):
-    """gevent-websocket's handler, reading request headers with :func:`read_headers`."""
+    """gevent-websocket's handler, reading request headers with :func:`read_headers`, and
+    not upgrading a new session's WebSocket while the process shuts down."""
 
     def MessageClass(self, fp, *_):  # noqa: N802 - pywsgi's name
         return read_headers(fp)
+
+    def upgrade_websocket(self):
+        """A process shutting down answers a new session's handshake 503 (see
+        ``RecoveringServer.handle_request``), but gevent-websocket sends its 101 before the
+        application runs: the refusal then came as a WebSocket closed before Engine.IO's
+        OPEN, and socket.io-client does not count that as a failed attempt. It waited for
+        its 20 s connect timeout (a restart left some clients out that long). Not upgrading
+        lets the application's 503 go out as HTTP, which the client retries at once."""
+        if shutting_down() and "sid=" not in self.environ.get("QUERY_STRING", ""):
+            return None
+        return super().upgrade_websocket()
