@@ -63,7 +63,7 @@ class CommunityHandlers:
         try:
             result = do_login(request.sid, token=data.get("token"), username=data.get("username"),
                               avatar=data.get("avatar"), current=state.actor,
-                              client_ip=client_ip())
+                              client_ip=client_ip(), anonymous_socket=state.actor is None)
         except AuthFailed as error:
             broadcast.auth_error(request.sid, error.message)
             raise

@@ -77,7 +77,8 @@ class LiveEventHandlers:
             wanted = check_guest_name(data.get("username"))
             try:
                 result = do_login(request.sid, username=wanted, avatar=data.get("avatar"),
-                                  client_ip=client_ip(), list_rooms=False)
+                                  client_ip=client_ip(), list_rooms=False,
+                                  anonymous_socket=state.actor is None)
             except AuthFailed as error:  # guests not allowed: the old event, as for user:login
                 broadcast.auth_error(request.sid, error.message)
                 raise

@@ -102,7 +102,8 @@ class ChatNamespace(CommunityHandlers, LiveEventHandlers, ModerationHandlers,
         if not token and session_user is None:
             return None
         try:
-            result = do_login(request.sid, token=token, session_user=session_user)
+            result = do_login(request.sid, token=token, session_user=session_user,
+                              anonymous_socket=True)
         except AuthFailed as error:
             broadcast.auth_error(request.sid, error.message)
             return None
