@@ -38,10 +38,12 @@ def _parser() -> MarkdownIt:
 
 
 # Most chat messages are plain sentences that no Markdown rule, link detector or escaping
-# touches: one line, starting with a letter and not ending with a space, of letters, digits, spaces and ,;:!?'() and dots
-# not followed by a word character ("example.com" would become a link). Their HTML is known
-# without parsing (tests/test_formatting.py checks it equals the full path's).
-PLAIN = re.compile(r"[^\W\d_](?:[\w ,;:!?'()]|\.(?!\w))*", re.UNICODE)
+# touches: one line, starting with a letter and not ending with a space, of letters, digits,
+# spaces and ,;:!?'() and dots either not followed by a word character ("example.com" would
+# become a link) or between two digits ("at 3.30", "version 2.1": a host name ends in
+# letters). Their HTML is known without parsing (tests/test_formatting.py checks it equals
+# the full path's).
+PLAIN = re.compile(r"[^\W\d_](?:[\w ,;:!?'()]|\.(?!\w)|(?<=\d)\.(?=\d))*", re.UNICODE)
 
 
 def render_markdown(text: str) -> str:

@@ -88,8 +88,14 @@ def test_the_plain_text_shortcut_gives_what_the_full_path_gives():
     rng = random.Random(13)
     alphabet = "abcXYZ éß09 ,;:!?'().._-*#>1"
     samples = ["hello there", "ok. fine", "Hi (really) ok!", "it's 9 o'clock", "a ... b",
-               "naïve café", "x  y", "wait: what?", "see example.com", "a_b", "a __b__"]
+               "naïve café", "x  y", "wait: what?", "see example.com", "a_b", "a __b__",
+               "at 3.30", "version 2.1.4", "router 192.168.0.1", "see 1.2.com",
+               "x 1.2com", "t:12345.678:9", "v1.2 .3", "pi 3.14.", "a1.b2.c3", "z 0.5e3",
+               "ip 10.0.0.1/8", "bench:x:main:3:17:123456.789"]
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+                for _ in range(3000)]
+    # Dots between digits, letters and ends: only digit.digit may skip the parser.
+    samples += ["".join(rng.choice("ab1 2..:c") for _ in range(rng.randint(1, 16)))
                 for _ in range(3000)]
     shortcut = [t for t in samples
                 if PLAIN.fullmatch(t) and "_" not in t and not t.endswith(" ")]
