@@ -30,6 +30,11 @@ class LifetimeSessionInterface(SecureCookieSessionInterface):
         return datetime.now(timezone.utc) + timedelta(seconds=session_lifetime(app, session))
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if "saved_session" in request.environ:
+            # A Socket.IO event after the connect: Flask-SocketIO swaps in the socket's own
+            # copy of the session (taken at its connect) right after this, so decoding and
+            # verifying the cookie again for every event would be thrown away.
+            return self.session_class()
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
