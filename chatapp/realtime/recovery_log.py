@@ -26,6 +26,7 @@ import json
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -36,7 +37,7 @@ from chatapp.extensions import db
 from chatapp.models import RecoveryEvent
 from chatapp.models.recovery import CHANNEL_LIST
 from chatapp.realtime import replay_cache
-from chatapp.realtime.recovery_writer import ADVISORY_LOCK_KEY, COLUMNS, send_postgres
+from chatapp.realtime.recovery_writer import ADVISORY_LOCK_KEY, COLUMNS, MAX_BATCH, send_postgres
 from chatapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -111,15 +112,16 @@ def send_logged(event: str, data: Any, to: str | list[str] | None, skip_sid: str
     the commit; this process's own sockets get it when it comes back through the queue (or,
     when it cannot, right after the commit: :mod:`recovery_writer`), so the lock is never held
     for a fan-out. On PostgreSQL the log has a connection of its own whose commits do not
-    wait for the disk."""
+    wait for the disk, and the events sent while one is written go out together after it
+    (:func:`send_postgres_in_turn`)."""
     if event in VOLATILE_EVENTS or not enabled():
         emit(data)
         return
     params = _row(event, data, to, skip_sid)
+    if db.engine.dialect.name == "postgresql":
+        send_postgres_in_turn([(params, data, emit)])
+        return
     with _order:
-        if db.engine.dialect.name == "postgresql":
-            send_postgres(params, data, emit)
-            return
         try:
             # Straight to the driver: building an ORM insert costs more than the insert.
             offset = db.session.connection().exec_driver_sql(_SQLITE_INSERT, params).scalar_one()
@@ -140,6 +142,9 @@ def commit_and_send_logged(sends: list[tuple[str, Any, Any, str | None, Callable
     logged = [s for s in sends if s[0] not in VOLATILE_EVENTS] if enabled() else []
     if not logged or db.engine.dialect.name != "sqlite":
         db.session.commit()
+        if logged and len(logged) == len(sends) and db.engine.dialect.name == "postgresql":
+            send_postgres_in_turn([(_row(*s[:4]), s[1], s[4]) for s in sends])
+            return
         for event, data, to, skip_sid, emit in sends:
             send_logged(event, data, to, skip_sid, emit)
         return
@@ -157,6 +162,32 @@ def commit_and_send_logged(sends: list[tuple[str, Any, Any, str | None, Callable
         for send in sends:
             offset = offsets.get(id(send))
             send[4](send[1] if offset is None else (send[1], str(offset)))
+
+
+# PostgreSQL: events waiting to be logged, in the order their senders came, and how many
+# were ever queued and written (a sender's events are written once ``_written`` reaches the
+# count at which its last one was queued).
+_queued: deque = deque()
+_counts = {"queued": 0, "written": 0}
+_queueing = threading.Lock()  # greenlets never switch inside; threads (tests) might
+
+
+def send_postgres_in_turn(entries: list[tuple[tuple, Any, Callable[[Any], None]]]) -> None:
+    """Log and emit ``entries`` (``(params, data, emit)`` each) in order, on PostgreSQL, with
+    whatever other greenlets queued meanwhile (a group commit). Whoever holds the order lock
+    writes everything queued so far in one INSERT and one commit (:func:`send_postgres`),
+    emitting each event in offset order; a sender whose events a writer before it took
+    finds them done when its turn comes. It returns once its own events are emitted, as a
+    send of its own would, so what it sends next still follows them."""
+    with _queueing:
+        _queued.extend(entries)
+        _counts["queued"] += len(entries)
+        mine = _counts["queued"]
+    with _order:
+        while _counts["written"] < mine:
+            batch = [_queued.popleft() for _ in range(min(MAX_BATCH, len(_queued)))]
+            _counts["written"] += len(batch)
+            send_postgres(batch)
 
 
 def _row(event: str, data: Any, to: str | list[str] | None, skip_sid: str | None) -> tuple:

@@ -20,11 +20,6 @@ ADVISORY_LOCK_KEY = 0x63686174  # "chat": one lock for the whole cluster's event
 
 COLUMNS = ("INSERT INTO recovery_events (channel, channels, skip_session, event, data, "
            "created_at) ")
-_POSTGRES_INSERT = COLUMNS + "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"
-# The lock is taken in the INSERT itself (one round trip): the row's id is drawn after it.
-_CLUSTERED_INSERT = COLUMNS + (
-    "SELECT %s, %s, %s, %s, %s, %s FROM (SELECT pg_advisory_xact_lock(%s)) AS in_order "
-    "RETURNING id")
 # The log's own connection, one per process (writes are serialised by ``_order`` anyway).
 _writer: dict[str, Any] = {"conn": None, "pid": None}
 _deferred = threading.local()  # greenlet-local under gevent
@@ -49,33 +44,55 @@ def _log_connection():
     return conn
 
 
-def send_postgres(params: tuple, data: Any, emit: Callable[[Any], None]) -> None:
+# A batch's rows: one INSERT for every event queued while the previous batch was written.
+_ROW = "(%s, %s, %s, %s, %s, %s)"
+MAX_BATCH = 200  # rows per INSERT (six parameters each)
+
+
+def send_postgres(batch: list[tuple[tuple, Any, Callable[[Any], None]]]) -> None:
+    """Log ``batch`` (``(params, data, emit)`` each, in order) in one INSERT and one commit,
+    then ``emit`` each with its offset, in order. Called under the log's order lock
+    (:func:`recovery_log.send_postgres_in_turn`): a PostgreSQL round trip or two per event,
+    each waiting for its turn, capped the closed-loop fan-out at one event per two round
+    trips however many were waiting; a batch pays them once for all of them."""
     clustered = bool(current_app.config.get("REDIS_URL"))
+    values = ", ".join([_ROW] * len(batch))
+    params = tuple(p for row, _, _ in batch for p in row)
     try:
         conn = _log_connection()
         if clustered:
-            offset = conn.exec_driver_sql(_CLUSTERED_INSERT,
-                                          (*params, ADVISORY_LOCK_KEY)).scalar_one()
+            # The lock is taken in the INSERT itself (one round trip), before any row's id
+            # is drawn.
+            ids = conn.exec_driver_sql(
+                COLUMNS + f"SELECT batch.* FROM (VALUES {values}) AS batch, "
+                "(SELECT pg_advisory_xact_lock(%s)) AS in_order RETURNING id",
+                (*params, ADVISORY_LOCK_KEY)).scalars().all()
         else:
-            offset = conn.exec_driver_sql(_POSTGRES_INSERT, params).scalar_one()
+            ids = conn.exec_driver_sql(
+                COLUMNS + f"VALUES {values} RETURNING id", params).scalars().all()
             conn.commit()
     except Exception:
-        log.exception("could not log %r for recovery", params[3])
+        log.exception("could not log %s for recovery", [row[3] for row, _, _ in batch])
         _drop_log_connection()
-        emit(data)
+        for _, data, emit in batch:
+            emit(data)
         return
+    # The rows of one INSERT draw their ids in order: the smallest is the first row's.
+    sent = [(data, emit, str(offset)) for (_, data, emit), offset in zip(batch, sorted(ids))]
     if not clustered:
-        emit((data, str(offset)))
+        for data, emit, offset in sent:
+            emit((data, offset))
         return
     _deferred.pending = []
     try:
-        emit((data, str(offset)))  # published to the other processes, in offset order
+        for data, emit, offset in sent:  # published to the other processes, in offset order
+            emit((data, offset))
     finally:
         local, _deferred.pending = _deferred.pending, None
         try:
             conn.commit()
         except Exception:
-            log.exception("could not commit %r to the recovery log", params[3])
+            log.exception("could not commit %d events to the recovery log", len(batch))
             _drop_log_connection()
         for deliver in local:
             deliver()
