@@ -16,7 +16,7 @@ from chatapp.actions.recovery_sessions import (
 )
 from chatapp.actions.rooms import do_join_room
 from chatapp.extensions import db
-from chatapp.models import Connection, RecoveryEvent, RecoverySession, RoomPresence
+from chatapp.models import Connection, RecoveryEvent, RecoverySession, RoomPresence, User
 from chatapp.realtime import recovery_log
 from chatapp.timeutil import utcnow
 from tests.unit_support import bus, login, wire  # noqa: F401
@@ -113,6 +113,40 @@ def test_restored_session_is_announced_and_in_its_rooms_again(bus):
     assert ("sid-a2", "room:1") in bus.subscribed
     session = db.session.get(RecoverySession, "pid-a")
     assert (session.sid, session.disconnected_at) == ("sid-a2", None)
+
+
+def test_a_guest_whose_name_was_taken_meanwhile_comes_back_under_a_free_one(bus):
+    ana = login(bus, "sid-a", "ana")
+    do_start_session("sid-a", "pid-a")
+    persist_sessions(["sid-a"])
+    db.session.commit()
+    do_remove_socket("sid-a")
+    other = login(bus, "sid-b", "Ana")  # free while she was away: another guest takes it
+    assert (other.actor.username, other.actor.user_id != ana.actor.user_id) == ("Ana", True)
+
+    resumed = do_resume_session("sid-a2", "pid-a")
+    assert (resumed.actor.user_id, resumed.actor.username) == (ana.actor.user_id, "ana-2")
+    assert db.session.get(User, ana.actor.user_id).username == "ana-2"
+    told, online = bus.emits
+    assert (told.event, told.to, told.data["username"]) == ("user:session", "sid-a2", "ana-2")
+    assert told.data["token"]  # a credential for who she is now
+    assert (online.event, online.data["username"]) == ("user:online", "ana-2")
+
+
+def test_a_guest_keeps_its_name_when_nobody_else_took_it(bus):
+    ana = login(bus, "sid-a", "ana")
+    do_start_session("sid-a", "pid-a")
+    persist_sessions(["sid-a"])
+    db.session.commit()
+    do_remove_socket("sid-a")
+    bus.clear()
+    assert do_resume_session("sid-a2", "pid-a").actor.username == "ana"
+    assert bus.events() == ["user:online"]
+
+
+def test_a_session_ended_since_its_handshake_resumes_nobody(bus):
+    # e.g. a parked guest's session, ended when someone asked for its name in between
+    assert do_resume_session("sid-x", "pid-ended").actor is None
 
 
 def test_a_banned_user_does_not_get_the_room_back(bus):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select, update
 
 from chatapp.actions.presence import enter_room, lock_users
+from chatapp.actions.sessions import free_guest_name
 from chatapp.cluster.process_registry import current_process_id, keep_parked_awake
 from chatapp.errors import ChatError
 from chatapp.extensions import db
@@ -31,7 +32,7 @@ from chatapp.queries import events as event_queries
 from chatapp.queries import presence as presence_queries
 from chatapp.realtime import broadcast, event_participants
 from chatapp.security import authz
-from chatapp.security.identity import Actor
+from chatapp.security.identity import Actor, issue_token
 from chatapp.serializers import user_payload
 from chatapp.timeutil import isoformat_z, utcnow
 
@@ -58,6 +59,8 @@ def do_resume_session(sid: str, pid: str) -> Resumed:
     """Make socket ``sid`` the continuation of session ``pid`` (checked resumable by the
     caller): its identity and rooms, subscribed to their channels. Committed."""
     session = db.session.get(RecoverySession, pid)
+    if session is None:  # ended since the handshake found it (its guest name was given back)
+        return Resumed(None)
     old, guest_name_asked = session.sid, session.guest_name_asked
     presence = json.loads(session.presence) if session.presence else None
     moved = update(RecoverySession).where(RecoverySession.pid == pid).values(
@@ -101,11 +104,21 @@ def _restore(sid: str, session: RecoverySession) -> Resumed:
     user = db.session.get(User, session.user_id) if session.user_id is not None else None
     if user is None:
         return Resumed(None)
-    actor = Actor.of(user)
     lock_users([user.id])
     was_online = presence_queries.user_is_online(user.id)
+    renamed = not was_online and user.is_guest and presence_queries.guest_name_taken_by_other(
+        user.username, user.id)
+    if renamed:
+        # Someone else goes by this guest's name now (it was free while the guest was away,
+        # or claimed the moment it came back): no two people online share a name, so the
+        # guest comes back under a free one, as a new guest asking for it would, and is told.
+        user.username = free_guest_name(user.username, asked_for=False)
+    actor = Actor.of(user)
+    token = issue_token(user) if renamed else None
     db.session.add(Connection(sid=sid, user_id=user.id, process_id=current_process_id()))
     db.session.commit()
+    if token is not None:
+        broadcast.session_info(sid, user_payload(actor), token)
     if not was_online:
         broadcast.user_online(user_payload(actor), skip_sid=sid)
     rooms = []

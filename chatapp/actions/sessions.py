@@ -68,10 +68,11 @@ def name_taken(name: str, *, asked_for: bool = False) -> bool:
     return presence_queries.guest_name_taken(name)
 
 
-def free_guest_name(wanted: str) -> str:
-    """``wanted``, or ``wanted-2``, ``wanted-3``... if that name is taken."""
+def free_guest_name(wanted: str, *, asked_for: bool = True) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``... if that name is taken. ``asked_for``:
+    someone asks for ``wanted`` by name (see :func:`name_taken`)."""
     candidate, n = wanted, 1
-    while name_taken(candidate, asked_for=candidate == wanted):
+    while name_taken(candidate, asked_for=asked_for and candidate == wanted):
         n += 1
         suffix = f"-{n}"
         candidate = wanted[: USERNAME_MAX - len(suffix)] + suffix

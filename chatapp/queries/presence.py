@@ -76,6 +76,20 @@ def parked_sockets_of_guest_name(name: str) -> list[str]:
     return [sid for sid, _ in holders]
 
 
+# The same, leaving out one user: whether a guest coming back may keep its own name.
+_GUEST_NAME_TAKEN_BY_OTHER = select(or_(
+    exists().where(User.account_key == bindparam("key")),
+    exists().where(func.lower(User.username) == bindparam("key"), User.id != bindparam("user_id"),
+                   exists().where(_LIVE.c.user_id == User.id)),
+))
+
+
+def guest_name_taken_by_other(name: str, user_id: int) -> bool:
+    """Whether an account, or someone online other than ``user_id``, goes by ``name``."""
+    return bool(db.session.scalar(_GUEST_NAME_TAKEN_BY_OTHER,
+                                  {"key": name.lower(), "user_id": user_id}))
+
+
 def guest_name_taken(name: str) -> bool:
     """Whether a new guest may not take ``name``: an account has it, or someone online goes
     by it (case-insensitively)."""
