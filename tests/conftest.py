@@ -20,19 +20,31 @@ def pytest_sessionfinish(session, exitstatus):
     databases.drop_created_databases()
 
 
-@pytest.fixture
-def app(tmp_path: Path):
+def _unit_app(url: str):
+    """An in-process app on the database at ``url``; yields it, then closes its connections."""
     from chatapp import create_app
     from chatapp.extensions import db
 
-    url = databases.unit_database_url(tmp_path)
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
                       "REDIS_URL": None})
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    url = databases.unit_database_url(tmp_path)
+    yield from _unit_app(url)
     databases.release(url)
+
+
+@pytest.fixture
+def pg_app():
+    """As ``app``, on a migrated PostgreSQL database whatever the suite's backend: for paths
+    that exist only there."""
+    yield from _unit_app(databases.create_postgres_database(template=databases.migrated_template()))
 
 
 @pytest.fixture

@@ -3,23 +3,11 @@ idled through a database restart is replaced unseen, one used a moment ago costs
 trip. Runs on PostgreSQL whatever the suite's backend (SQLite has no pool to check)."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 
-from chatapp import create_app, database
+from chatapp import database
 from chatapp.extensions import db
 from tests import databases
-
-
-@pytest.fixture
-def pg_app():
-    url = databases.create_postgres_database(template=databases.migrated_template())
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url,
-                      "REDIS_URL": None})
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def query_once(app) -> int:

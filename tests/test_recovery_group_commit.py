@@ -7,27 +7,13 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 from sqlalchemy import event, select
 
-from chatapp import create_app
 from chatapp.extensions import db
 from chatapp.models import RecoveryEvent
 from chatapp.realtime import recovery_log
-from tests import databases
 
 SENDERS = 6
-
-
-@pytest.fixture
-def pg_app():
-    url = databases.create_postgres_database(template=databases.migrated_template())
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url,
-                      "REDIS_URL": None})
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def logged(event_name: str, emitted: list, gate: threading.Event | None = None):
