@@ -75,3 +75,17 @@ def test_a_sender_returns_once_its_own_events_are_out(pg_app):
         recovery_log.send_postgres_in_turn([logged("one", emitted), logged("two", emitted)])
     assert [name for name, _ in emitted] == ["one", "two"]
     assert not recovery_log._queued
+
+
+def test_one_event_that_cannot_be_emitted_does_not_cost_the_rest_of_its_batch(pg_app, caplog):
+    emitted: list = []
+
+    def broken(args):
+        raise RuntimeError("this socket manager is gone")
+
+    failing = (recovery_log._row("bad", {}, "room:1", None), {}, broken)
+    with pg_app.app_context():
+        recovery_log.send_postgres_in_turn(
+            [logged("before", emitted), failing, logged("after", emitted)])
+    assert [name for name, _ in emitted] == ["before", "after"]
+    assert "could not emit a logged event" in caplog.text

@@ -75,18 +75,18 @@ def send_postgres(batch: list[tuple[tuple, Any, Callable[[Any], None]]]) -> None
         log.exception("could not log %s for recovery", [row[3] for row, _, _ in batch])
         _drop_log_connection()
         for _, data, emit in batch:
-            emit(data)
+            _emit_one(emit, data)
         return
     # The rows of one INSERT draw their ids in order: the smallest is the first row's.
     sent = [(data, emit, str(offset)) for (_, data, emit), offset in zip(batch, sorted(ids))]
     if not clustered:
         for data, emit, offset in sent:
-            emit((data, offset))
+            _emit_one(emit, (data, offset))
         return
     _deferred.pending = []
     try:
         for data, emit, offset in sent:  # published to the other processes, in offset order
-            emit((data, offset))
+            _emit_one(emit, (data, offset))
     finally:
         local, _deferred.pending = _deferred.pending, None
         try:
@@ -96,6 +96,15 @@ def send_postgres(batch: list[tuple[tuple, Any, Callable[[Any], None]]]) -> None
             _drop_log_connection()
         for deliver in local:
             deliver()
+
+
+def _emit_one(emit: Callable[[Any], None], args: Any) -> None:
+    """One event of a batch: a failure to emit it must not cost the others, which are other
+    senders' (each is in the log, so a resume would still bring it)."""
+    try:
+        emit(args)
+    except Exception:  # noqa: BLE001 - logged; the rest of the batch goes on
+        log.exception("could not emit a logged event")
 
 
 def _engine_disposed(engine) -> None:
