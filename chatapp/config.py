@@ -118,6 +118,13 @@ def load_config(instance_path: Path) -> dict:
             raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
         secret_key = development_secret_key(instance_path)
     default_db = "sqlite:///" + str(instance_path / "chat.sqlite3")
+    presence_timeout = env_int("PRESENCE_TIMEOUT", 30)
+    # Parked presence (a shutdown's sockets, see HANDOFF_GRACE below) stops counting as live
+    # at PRESENCE_TIMEOUT: a grace as long would never be granted, so it must be shorter.
+    handoff_grace = env_int("HANDOFF_GRACE", min(10, presence_timeout // 2))
+    if handoff_grace >= presence_timeout:
+        raise ConfigError(f"HANDOFF_GRACE ({handoff_grace} s) must be shorter than "
+                          f"PRESENCE_TIMEOUT ({presence_timeout} s)")
     return {
         "APP_ENV": "production" if production else "development",
         "SECRET_KEY": secret_key,
@@ -157,11 +164,11 @@ def load_config(instance_path: Path) -> dict:
         "PAGE_LIMIT_MAX": env_int("PAGE_LIMIT_MAX", 100),
         # A process that has not refreshed its heartbeat for this long is taken for dead and
         # its sockets' presence is cleared by the survivors.
-        "PRESENCE_TIMEOUT": env_int("PRESENCE_TIMEOUT", 30),
+        "PRESENCE_TIMEOUT": presence_timeout,
         "HEARTBEAT_INTERVAL": env_int("HEARTBEAT_INTERVAL", 10),
         # Sockets handed off at a shutdown keep their presence, parked, while their clients
         # come back; once none has come back for this long, the rest are announced gone.
-        "HANDOFF_GRACE": env_int("HANDOFF_GRACE", 10),
+        "HANDOFF_GRACE": handoff_grace,
         "GUEST_TOKEN_MAX_AGE": env_int("GUEST_TOKEN_MAX_AGE", 30 * 24 * 3600),
         # How often each process removes guests who are gone, whose tokens expired and who
         # left nothing behind (chatapp/actions/guests.py).

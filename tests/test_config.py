@@ -12,6 +12,7 @@ from chatapp.extensions import db
 
 ENV_NAMES = ["APP_ENV", "SECRET_KEY", "PORT", "CLIENT_URL", "DATABASE_URL", "REDIS_URL",
              "MAX_MESSAGE_LENGTH", "PAGE_LIMIT_MAX", "PRESENCE_TIMEOUT", "HEARTBEAT_INTERVAL",
+             "HANDOFF_GRACE",
              "GUEST_TOKEN_MAX_AGE", "EVENTS_AUTO_CREATE", "EVENT_TIME_ZONE", "JWT_SECRET",
              "JWT_PUBLIC_KEY", "JWT_ALGORITHMS", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ID_CLAIM"]
 
@@ -76,6 +77,15 @@ def test_port_from_the_environment(env, tmp_path):
     assert load_config(tmp_path)["PORT"] == 8123
     env.setenv("PORT", "")
     assert load_config(tmp_path)["PORT"] == 4000
+
+
+def test_the_handoff_grace_ends_before_presence_times_out(env, tmp_path):
+    assert load_config(tmp_path)["HANDOFF_GRACE"] == 10
+    env.setenv("PRESENCE_TIMEOUT", "4")  # a short timeout shortens the default grace too
+    assert load_config(tmp_path)["HANDOFF_GRACE"] == 2
+    env.setenv("HANDOFF_GRACE", "4")  # parked sockets would count as dead before it ended
+    with pytest.raises(ConfigError, match="HANDOFF_GRACE .* shorter than PRESENCE_TIMEOUT"):
+        load_config(tmp_path)
 
 
 def test_malformed_port_fails_fast(env, tmp_path):
