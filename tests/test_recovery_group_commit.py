@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 
 from chatapp.extensions import db
 from chatapp.models import RecoveryEvent
-from chatapp.realtime import recovery_log
+from chatapp.realtime import recovery_log, recovery_writer
 
 SENDERS = 6
 
@@ -38,7 +38,7 @@ def test_events_queued_during_a_write_go_out_as_one_batch_in_order(pg_app):
 
     def send(entries):
         with pg_app.app_context():
-            recovery_log.send_postgres_in_turn(entries)
+            recovery_writer.send_postgres_in_turn(entries)
 
     # The first sender holds the turn (its emit waits at the gate) while the others queue.
     first = threading.Thread(target=send, args=([logged("first", emitted, gate)],))
@@ -51,7 +51,7 @@ def test_events_queued_during_a_write_go_out_as_one_batch_in_order(pg_app):
               for i in range(SENDERS)]
     for thread in others:
         thread.start()
-        while len(recovery_log._queued) < 2 * (others.index(thread) + 1):
+        while len(recovery_writer._queued) < 2 * (others.index(thread) + 1):
             assert time.monotonic() < deadline, "a sender never queued its events"
             time.sleep(0.01)
     gate.set()
@@ -72,9 +72,9 @@ def test_events_queued_during_a_write_go_out_as_one_batch_in_order(pg_app):
 def test_a_sender_returns_once_its_own_events_are_out(pg_app):
     emitted: list = []
     with pg_app.app_context():
-        recovery_log.send_postgres_in_turn([logged("one", emitted), logged("two", emitted)])
+        recovery_writer.send_postgres_in_turn([logged("one", emitted), logged("two", emitted)])
     assert [name for name, _ in emitted] == ["one", "two"]
-    assert not recovery_log._queued
+    assert not recovery_writer._queued
 
 
 def test_one_event_that_cannot_be_emitted_does_not_cost_the_rest_of_its_batch(pg_app, caplog):
@@ -85,7 +85,7 @@ def test_one_event_that_cannot_be_emitted_does_not_cost_the_rest_of_its_batch(pg
 
     failing = (recovery_log._row("bad", {}, "room:1", None), {}, broken)
     with pg_app.app_context():
-        recovery_log.send_postgres_in_turn(
+        recovery_writer.send_postgres_in_turn(
             [logged("before", emitted), failing, logged("after", emitted)])
     assert [name for name, _ in emitted] == ["before", "after"]
     assert "could not emit a logged event" in caplog.text

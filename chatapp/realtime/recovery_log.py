@@ -24,9 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -37,7 +35,8 @@ from chatapp.extensions import db
 from chatapp.models import RecoveryEvent
 from chatapp.models.recovery import CHANNEL_LIST
 from chatapp.realtime import replay_cache
-from chatapp.realtime.recovery_writer import ADVISORY_LOCK_KEY, COLUMNS, MAX_BATCH, send_postgres
+from chatapp.realtime.recovery_writer import ADVISORY_LOCK_KEY, COLUMNS, send_postgres_in_turn
+from chatapp.realtime.recovery_writer import order_lock as _order
 from chatapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -53,7 +52,6 @@ VOLATILE_EVENTS = frozenset({"user:typing", "userTyping", "user:typing:private",
                              "room:activity", "reactions", "error"})
 HOLD_SECONDS = 30.0  # how long a resumed socket filters out events its replay covered
 
-_order = threading.RLock()
 _pid_of_sid: dict[str, str] = {}  # this process's sockets -> their private session ids
 # sid -> (highest offset the replay covered, or None while the replay is pending; expiry)
 _holds: dict[str, tuple[int | None, float]] = {}
@@ -162,32 +160,6 @@ def commit_and_send_logged(sends: list[tuple[str, Any, Any, str | None, Callable
         for send in sends:
             offset = offsets.get(id(send))
             send[4](send[1] if offset is None else (send[1], str(offset)))
-
-
-# PostgreSQL: events waiting to be logged, in the order their senders came, and how many
-# were ever queued and written (a sender's events are written once ``_written`` reaches the
-# count at which its last one was queued).
-_queued: deque = deque()
-_counts = {"queued": 0, "written": 0}
-_queueing = threading.Lock()  # greenlets never switch inside; threads (tests) might
-
-
-def send_postgres_in_turn(entries: list[tuple[tuple, Any, Callable[[Any], None]]]) -> None:
-    """Log and emit ``entries`` (``(params, data, emit)`` each) in order, on PostgreSQL, with
-    whatever other greenlets queued meanwhile (a group commit). Whoever holds the order lock
-    writes everything queued so far in one INSERT and one commit (:func:`send_postgres`),
-    emitting each event in offset order; a sender whose events a writer before it took
-    finds them done when its turn comes. It returns once its own events are emitted, as a
-    send of its own would, so what it sends next still follows them."""
-    with _queueing:
-        _queued.extend(entries)
-        _counts["queued"] += len(entries)
-        mine = _counts["queued"]
-    with _order:
-        while _counts["written"] < mine:
-            batch = [_queued.popleft() for _ in range(min(MAX_BATCH, len(_queued)))]
-            _counts["written"] += len(batch)
-            send_postgres(batch)
 
 
 def _row(event: str, data: Any, to: str | list[str] | None, skip_sid: str | None) -> tuple:

@@ -1,11 +1,13 @@
-"""The recovery log's writer on PostgreSQL: a connection of its own, and in a cluster the
-row written under the cluster's order lock while the event is published (see
-:func:`recovery_log.send_logged`, which calls :func:`send_postgres` under its own lock)."""
+"""The recovery log's writer on PostgreSQL: a connection of its own, the events of many
+senders written together (:func:`send_postgres_in_turn`, a group commit, under the log's
+order lock), and in a cluster the rows written under the cluster's order lock while the
+events are published (see :func:`recovery_log.send_logged`)."""
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +22,10 @@ ADVISORY_LOCK_KEY = 0x63686174  # "chat": one lock for the whole cluster's event
 
 COLUMNS = ("INSERT INTO recovery_events (channel, channels, skip_session, event, data, "
            "created_at) ")
-# The log's own connection, one per process (writes are serialised by ``_order`` anyway).
+# The log's order lock: an event takes its offset and goes out before the next does (see
+# recovery_log's module docstring); a replay holds it too, so no event slips in between.
+order_lock = threading.RLock()
+# The log's own connection, one per process (writes are serialised by ``order_lock`` anyway).
 _writer: dict[str, Any] = {"conn": None, "pid": None}
 _deferred = threading.local()  # greenlet-local under gevent
 
@@ -52,7 +57,7 @@ MAX_BATCH = 200  # rows per INSERT (six parameters each)
 def send_postgres(batch: list[tuple[tuple, Any, Callable[[Any], None]]]) -> None:
     """Log ``batch`` (``(params, data, emit)`` each, in order) in one INSERT and one commit,
     then ``emit`` each with its offset, in order. Called under the log's order lock
-    (:func:`recovery_log.send_postgres_in_turn`): a PostgreSQL round trip or two per event,
+    (:func:`send_postgres_in_turn`): a PostgreSQL round trip or two per event,
     each waiting for its turn, capped the closed-loop fan-out at one event per two round
     trips however many were waiting; a batch pays them once for all of them."""
     clustered = bool(current_app.config.get("REDIS_URL"))
@@ -96,6 +101,32 @@ def send_postgres(batch: list[tuple[tuple, Any, Callable[[Any], None]]]) -> None
             _drop_log_connection()
         for deliver in local:
             deliver()
+
+
+# PostgreSQL: events waiting to be logged, in the order their senders came, and how many
+# were ever queued and written (a sender's events are out once "written" reaches the count
+# at which its last one was queued).
+_queued: deque = deque()
+_counts = {"queued": 0, "written": 0}
+_queueing = threading.Lock()  # greenlets never switch inside; threads (tests) might
+
+
+def send_postgres_in_turn(entries: list[tuple[tuple, Any, Callable[[Any], None]]]) -> None:
+    """Log and emit ``entries`` (``(params, data, emit)`` each) in order, on PostgreSQL, with
+    whatever other greenlets queued meanwhile (a group commit). Whoever holds the order lock
+    writes everything queued so far in one INSERT and one commit (:func:`send_postgres`),
+    emitting each event in offset order; a sender whose events a writer before it took
+    finds them done when its turn comes. It returns once its own events are emitted, as a
+    send of its own would, so what it sends next still follows them."""
+    with _queueing:
+        _queued.extend(entries)
+        _counts["queued"] += len(entries)
+        mine = _counts["queued"]
+    with order_lock:
+        while _counts["written"] < mine:
+            batch = [_queued.popleft() for _ in range(min(MAX_BATCH, len(_queued)))]
+            _counts["written"] += len(batch)
+            send_postgres(batch)
 
 
 def _emit_one(emit: Callable[[Any], None], args: Any) -> None:
