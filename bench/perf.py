@@ -5,6 +5,9 @@
     python3 bench/perf.py --full     # plus 10,000 idle logged-in sockets (KiB/conn)
     python3 bench/perf.py --repeat 3 --only fanout-max
     python3 bench/perf.py --full --cpus 0:1-8   # a machine with cores to spare (see --help)
+    DATABASE_URL=postgresql://postgres@127.0.0.1/chat_bench python3 bench/perf.py --only fanout-max
+        # the same on PostgreSQL: an empty database of its own (serve.sh migrates it but,
+        # unlike the SQLite file, does not empty it between runs)
 
 Runs ``../shared/bench/compare.sh`` (the load generator and the Node peer, maintained outside
 this repository; ``BENCH_DIR`` points elsewhere) once per scenario, this server (bench/serve.sh:
